@@ -1,0 +1,242 @@
+"""Settings from the environment (names as in shared/CONTRACT.md); one error lists every problem."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///drs_bot.sqlite3"
+
+_SECRET_FIELDS = {
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+    "drs_auth_token",
+    "huaweicloud_sdk_ak",
+    "huaweicloud_sdk_sk",
+    "huaweicloud_sdk_security_token",
+    "iam_password",
+}
+
+
+class CredentialKind(StrEnum):
+    TOKEN = "token"  # DRS_AUTH_TOKEN
+    IAM = "iam"  # IAM_USERNAME / IAM_PASSWORD / IAM_DOMAIN
+    AKSK = "aksk"  # HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads. Build with `load_settings()`; nothing is read at import."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=False, env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_command: str = "/drs-progress"
+
+    # DRS
+    drs_region: str | None = None
+    drs_project_id: str | None = None
+    drs_endpoint: str | None = None
+    drs_language: Literal["en-us", "zh-cn"] = "en-us"
+    drs_auth_token: SecretStr | None = None
+    huaweicloud_sdk_ak: SecretStr | None = None
+    huaweicloud_sdk_sk: SecretStr | None = None
+    huaweicloud_sdk_security_token: SecretStr | None = None
+    iam_username: str | None = None
+    iam_password: SecretStr | None = None
+    iam_domain: str | None = None
+    iam_endpoint: str | None = None
+
+    # Store
+    database_url: str = DEFAULT_DATABASE_URL
+    db_auto_upgrade: bool = False
+    retention_days: int = Field(default=30, ge=1)
+
+    # Serving and watching
+    port: int = Field(default=3000, ge=1, le=65535)
+    poll_interval_seconds: float = Field(default=30.0, ge=1)
+    watch_max_hours: float = Field(default=24.0, gt=0)
+    poll_concurrency: int = Field(default=32, ge=1, le=1000)
+    progress_reply_minutes: float = Field(default=10.0, ge=0)
+    stall_minutes: float = Field(default=30.0, gt=0)
+    failure_notice_after: int = Field(default=5, ge=1)
+    final_broadcast: bool = True
+    log_level: str = "INFO"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("slack_command")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith("/") or len(value) < 2 or " " in value:
+            raise ValueError("must be a slash command such as /drs-progress")
+        return value
+
+    @field_validator("drs_region", "drs_project_id", "iam_username", "iam_domain")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    @field_validator("drs_endpoint", "iam_endpoint", "slack_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s):// URL")
+        return value
+
+    # ---- what each command demands -------------------------------------------------
+
+    def credential_kinds(self) -> list[CredentialKind]:
+        """The credential kinds that have at least one variable set."""
+        kinds = []
+        if self.drs_auth_token is not None:
+            kinds.append(CredentialKind.TOKEN)
+        if self.iam_username or self.iam_password is not None or self.iam_domain:
+            kinds.append(CredentialKind.IAM)
+        if self.huaweicloud_sdk_ak is not None or self.huaweicloud_sdk_sk is not None:
+            kinds.append(CredentialKind.AKSK)
+        return kinds
+
+    def drs_problems(self) -> list[str]:
+        """What stops the bot from calling DRS (empty when it can)."""
+        problems: list[str] = []
+        if not self.drs_project_id:
+            problems.append(
+                "DRS_PROJECT_ID is not set: set it to the project ID of your region "
+                "(console: My Credentials > API Credentials)."
+            )
+        if not self.drs_region and not self.drs_endpoint:
+            problems.append(
+                "DRS_REGION is not set: set it to your region, e.g. ap-southeast-1 "
+                "(or set DRS_ENDPOINT to the full DRS URL)."
+            )
+        kinds = self.credential_kinds()
+        if not kinds:
+            problems.append(
+                "no DRS credentials: set exactly one of DRS_AUTH_TOKEN, "
+                "HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK, or IAM_USERNAME + IAM_PASSWORD + "
+                "IAM_DOMAIN."
+            )
+        elif len(kinds) > 1:
+            names = {
+                CredentialKind.TOKEN: "a token (DRS_AUTH_TOKEN)",
+                CredentialKind.IAM: "IAM login (IAM_*)",
+                CredentialKind.AKSK: "AK/SK (HUAWEICLOUD_SDK_AK/SK)",
+            }
+            found = ", ".join(names[k] for k in kinds)
+            problems.append(
+                f"several DRS credential kinds are set ({found}): keep exactly one and unset "
+                "the others."
+            )
+        elif kinds[0] is CredentialKind.AKSK:
+            if self.huaweicloud_sdk_ak is None:
+                problems.append("HUAWEICLOUD_SDK_AK is not set: AK/SK signing needs both keys.")
+            if self.huaweicloud_sdk_sk is None:
+                problems.append("HUAWEICLOUD_SDK_SK is not set: AK/SK signing needs both keys.")
+        elif kinds[0] is CredentialKind.IAM:
+            for name, value in (
+                ("IAM_USERNAME", self.iam_username),
+                ("IAM_PASSWORD", self.iam_password),
+                ("IAM_DOMAIN", self.iam_domain),
+            ):
+                if not value:
+                    problems.append(
+                        f"{name} is not set: IAM login needs IAM_USERNAME, IAM_PASSWORD and "
+                        "IAM_DOMAIN (the account name)."
+                    )
+            if not self.drs_region and not self.iam_endpoint:
+                problems.append(
+                    "IAM_ENDPOINT cannot be derived: set DRS_REGION or IAM_ENDPOINT."
+                )
+        if self.huaweicloud_sdk_security_token is not None and (
+            CredentialKind.AKSK not in kinds
+        ):
+            problems.append(
+                "HUAWEICLOUD_SDK_SECURITY_TOKEN is set without HUAWEICLOUD_SDK_AK/SK: "
+                "temporary keys need all three."
+            )
+        return problems
+
+    def slack_problems(self) -> list[str]:
+        """What stops `serve` from talking to Slack (empty when it can)."""
+        problems: list[str] = []
+        token = self.slack_bot_token.get_secret_value() if self.slack_bot_token else ""
+        if not token:
+            problems.append(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from "
+                "your Slack app's OAuth & Permissions page."
+            )
+        elif not token.startswith("xoxb-"):
+            problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+        if self.slack_app_token is not None:
+            if not self.slack_app_token.get_secret_value().startswith("xapp-"):
+                problems.append(
+                    "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                    "(Basic Information > App-Level Tokens, scope connections:write)."
+                )
+        elif self.slack_signing_secret is None:
+            problems.append(
+                "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack "
+                "app's Basic Information page (needed in HTTP mode)."
+            )
+        return problems
+
+
+def _describe(err: Mapping[str, Any]) -> str:
+    loc = err.get("loc") or ("?",)
+    field = str(loc[0])
+    name = field.upper()
+    msg = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+    if field in _SECRET_FIELDS:
+        return f"{name}: {msg}."
+    value = str(err.get("input", ""))
+    if len(value) > 40:
+        value = value[:37] + "..."
+    return f"{name}={value!r}: {msg}."
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from `env` (the process environment when None); raise ConfigError."""
+    if env is None:
+        env = os.environ
+    try:
+        lowered = {k.lower(): v for k, v in env.items() if v != ""}
+        known = {k: v for k, v in lowered.items() if k in Settings.model_fields}
+        return Settings.model_validate(known)
+    except ValidationError as exc:
+        raise ConfigError([_describe(e) for e in exc.errors()]) from None
+
+
+def require(settings: Settings, *, drs: bool = False, slack: bool = False) -> None:
+    """Raise one ConfigError naming every problem for what a command uses."""
+    problems: list[str] = []
+    if drs:
+        problems += settings.drs_problems()
+    if slack:
+        problems += settings.slack_problems()
+    if problems:
+        raise ConfigError(problems)

@@ -1,0 +1,1 @@
+"""The Huawei Cloud side: progress client, credentials, job IDs, endpoints and a simulator."""
