@@ -1,0 +1,1 @@
+"""The Slack side: the Bolt app factory, command grammar, cards and listeners."""
