@@ -1,0 +1,213 @@
+"""The async DRS progress client: one typed query, DRS errors mapped onto bot.errors, retries."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from bot.clock import Clock, SystemClock
+from bot.drs.jobid import parse_job_id
+from bot.drs.progress import Progress
+from bot.drs.retry import RetryPolicy, call_with_retry
+from bot.errors import (
+    CredentialsRefused,
+    DrsError,
+    DrsRejected,
+    DrsUnavailable,
+    JobNotFound,
+    Throttled,
+)
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND_CODES = frozenset({"DRS.10000010", "DRS.M00289", "DRS.M05003", "DRS.M05004"})
+REFUSED_CODES = frozenset(
+    {"APIGW.0301", "APIG.0301", "DRS.M00100", "DRS.M00102", "DRS.M00103", "DRS.M00261"}
+)
+THROTTLED_CODES = frozenset({"APIGW.0308", "APIG.0308", "DRS.M01503"})
+LANGUAGES = ("en-us", "zh-cn")
+
+
+def progress_path(project_id: str, job_id: str) -> str:
+    """The API path; both segments percent-encoded even though the guard already vetted them."""
+    return (
+        f"/v5/{quote(project_id, safe='')}/jobs/{quote(job_id, safe='')}"
+        "/db-object/template/progress"
+    )
+
+
+def error_fields(body: Any) -> tuple[str | None, str | None]:
+    """(code, message) from any of the three error-body shapes the official SDK reads."""
+    if not isinstance(body, dict):
+        return None, None
+    for code_key, msg_key in (
+        ("error_code", "error_msg"),
+        ("code", "message"),
+        ("errorCode", "errorMsg"),
+    ):
+        if code_key in body or msg_key in body:
+            code, msg = body.get(code_key), body.get(msg_key)
+            return (str(code) if code is not None else None, str(msg) if msg is not None else None)
+    # Some gateways nest it: {"error": {"code": ..., "message": ...}}
+    inner = body.get("error")
+    if isinstance(inner, dict):
+        return error_fields(inner)
+    return None, None
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date (relative to `now`)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+def error_from_response(response: httpx.Response, job_id: str, now: datetime) -> DrsError:
+    """Map a non-200 answer onto the error tree (codes win over bare statuses)."""
+    status = response.status_code
+    request_id = response.headers.get("X-Request-Id")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    code, message = error_fields(body)
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "request_id": request_id,
+        "job_id": job_id,
+    }
+    if code in NOT_FOUND_CODES:
+        return JobNotFound(message, **kwargs)
+    if status == 429 or code in THROTTLED_CODES:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        return Throttled(message, retry_after=retry_after, **kwargs)
+    if status in (401, 403) or code in REFUSED_CODES:
+        return CredentialsRefused(message, **kwargs)
+    if status >= 500:
+        return DrsUnavailable(message or f"DRS answered HTTP {status}.", **kwargs)
+    return DrsRejected(message, **kwargs)
+
+
+class DrsClient:
+    """Queries the template-import progress of DRS jobs over an injected httpx client."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        project_id: str,
+        language: str = "en-us",
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008  # frozen, so sharing the default is safe
+        clock: Clock | None = None,
+    ) -> None:
+        self._http = http
+        self.project_id = project_id
+        self.language = language
+        self.retry = retry
+        self.clock: Clock = clock or SystemClock()
+        self.waits: list[float] = []  # every backoff chosen, for tests and logs
+
+    async def query(
+        self,
+        job_id: str,
+        *,
+        job_type: str | None = None,
+        language: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Progress:
+        """One progress query, retried while DRS is throttling or unavailable."""
+        job_id = parse_job_id(job_id)  # defence in depth: callers should have done it already
+        params: dict[str, str] = {}
+        if offset is not None:
+            if offset < 0:
+                raise ValueError("offset must be >= 0")
+            params["offset"] = str(offset)
+        if limit is not None:
+            params["limit"] = str(limit)
+        if job_type:
+            params["type"] = job_type
+        lang = language or self.language
+        if lang not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        headers = {"Content-Type": "application/json", "X-Language": lang}
+        path = progress_path(self.project_id, job_id)
+
+        async def once() -> Progress:
+            return await self._send(path, params, headers, job_id)
+
+        return await call_with_retry(
+            once, policy=retry or self.retry, clock=self.clock, waits=self.waits
+        )
+
+    async def _send(
+        self, path: str, params: dict[str, str], headers: dict[str, str], job_id: str
+    ) -> Progress:
+        try:
+            response = await self._http.get(path, params=params, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise DrsUnavailable(
+                f"DRS did not answer in time ({type(exc).__name__}).", job_id=job_id
+            ) from exc
+        except httpx.TransportError as exc:
+            raise DrsUnavailable(
+                f"Could not reach DRS ({type(exc).__name__}).", job_id=job_id
+            ) from exc
+        now = self.clock.now()
+        request_id = response.headers.get("X-Request-Id")
+        if response.status_code != 200:
+            error = error_from_response(response, job_id, now)
+            logger.info("progress query for %s failed: %s", job_id, error.describe())
+            raise error
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise DrsUnavailable(
+                "DRS answered with a body that is not the documented JSON object.",
+                status=200,
+                request_id=request_id,
+                job_id=job_id,
+            )
+        logger.debug("progress %s: %s (request %s)", job_id, body, request_id)
+        return Progress.from_body(job_id, body, now)
+
+    async def aclose(self) -> None:
+        """Close the httpx client (and a credential's own client, e.g. IAM login's)."""
+        auth = getattr(self._http, "auth", None)
+        closer = getattr(auth, "aclose", None)
+        if closer is not None:
+            await closer()
+        await self._http.aclose()
+
+    async def __aenter__(self) -> DrsClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
