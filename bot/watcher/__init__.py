@@ -1,0 +1,1 @@
+"""The watcher: the sweep that polls watched jobs, and the policy deciding what to post."""

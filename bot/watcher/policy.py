@@ -1,0 +1,432 @@
+"""The update policy: what to send to one watch now, as a pure function of data (no I/O).
+
+The sweep polls a job once, builds an `Observation`, and for each watch of that job calls
+`decide(told, observation, facts, now, config)`. The `Decision` lists deliveries in order;
+the sweep performs them one by one and records `action.told_after` after each one Slack
+accepted, so a crash repeats at most one delivery and never skips one. `told.final` means
+the watch has said its last word: `decide` then returns no actions, only the end state.
+
+Precedence, first match wins:
+1. `told.final`: nothing more, ever.
+2. A finished progress (this poll's, or the last good one) ends the watch: card edit,
+   final SUCCEEDED/FAILED reply (broadcast per config), reaction on the card.
+3. NOT_FOUND: card edit, final NOT_FOUND reply.
+4. `now >= expires_at`: card edit, final EXPIRED reply.
+5. Otherwise keep watching: card edit when phase, rows, shown status or note differ from
+   what the card shows; REACHABLE_AGAIN after an UNREACHABLE or CREDENTIALS notice once an OK
+   arrives; PHASE reply when the phase differs from the one the thread last heard of; at most
+   one PROGRESS reply per `progress_reply_minutes` while rows rise; one STALLED reply after
+   `stall_minutes` without change (allowed again once it moves); one UNREACHABLE reply after
+   `failure_notice_after` consecutive failures; one CREDENTIALS reply while credentials are
+   refused.
+
+Bookkeeping that needs no delivery (the first phase the card announced, a stall that ended)
+rides on the first action's `told_after`; with no action at all it is in `Decision.told`
+only, so the sweep should record `decision.told` whenever it differs from the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.drs.progress import Phase, Progress
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+WATCHING = "watching"
+END_STATES = ("succeeded", "failed", "not_found", "expired")
+CARD_STATES = (WATCHING, *END_STATES)
+
+
+class Outcome(StrEnum):
+    """How this poll of the job went."""
+
+    OK = "ok"  # a progress came back
+    NOT_FOUND = "not_found"  # DRS says the job does not exist (any more)
+    UNAVAILABLE = "unavailable"  # 5xx, timeouts, garbage bodies, throttling, other refusals
+    CREDENTIALS = "credentials"  # DRS refused the bot's credentials
+
+
+class ReplyKind(StrEnum):
+    """Thread replies the watcher can send."""
+
+    PHASE = "phase"
+    PROGRESS = "progress"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    NOT_FOUND = "not_found"
+    STALLED = "stalled"
+    EXPIRED = "expired"
+    UNREACHABLE = "unreachable"
+    REACHABLE_AGAIN = "reachable_again"
+    CREDENTIALS = "credentials"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the sweep learnt about the polled job this time."""
+
+    outcome: Outcome
+    progress: Progress | None  # this poll's, or the last good one when the poll failed
+    consecutive_failures: int = 0
+    last_change_at: datetime | None = None  # when the observed progress last changed
+    first_seen_at: datetime | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class WatchFacts:
+    """About the destination."""
+
+    created_at: datetime
+    expires_at: datetime
+    requested_by: str | None = None
+    joined_by: tuple[str, ...] = ()
+    # Every watch normally has a card (in the channel, or the bot's first reply in a thread).
+    has_card: bool = True
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    progress_reply_minutes: float = 10.0
+    stall_minutes: float = 30.0
+    failure_notice_after: int = 5
+    final_broadcast: bool = True
+    watch_max_hours: float = 24.0
+    command: str = "/drs-progress"  # named in replies that say how to watch again
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PolicyConfig:
+        return cls(
+            progress_reply_minutes=settings.progress_reply_minutes,
+            stall_minutes=settings.stall_minutes,
+            failure_notice_after=settings.failure_notice_after,
+            final_broadcast=settings.final_broadcast,
+            watch_max_hours=settings.watch_max_hours,
+            command=settings.slack_command,
+        )
+
+
+def _phase(value: Any) -> Phase | None:
+    try:
+        return Phase(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _bool(value: Any) -> bool:
+    return value if isinstance(value, bool) else False
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Told:
+    """What one destination was last told. Stored as JSON via `to_dict` / `from_dict`."""
+
+    card_phase: Phase | None = None
+    card_rows: int | None = None
+    card_status: str | None = None  # process_status as the card shows it (verbatim)
+    card_note: str | None = None
+    card_state: str | None = None  # one of CARD_STATES
+    thread_phase: Phase | None = None  # last phase announced (the card announces the first)
+    progress_reply_at: datetime | None = None
+    progress_reply_rows: int | None = None
+    stall_warned: bool = False
+    unreachable_noticed: bool = False
+    credentials_noticed: bool = False
+    final: bool = False
+    end_state: str | None = None  # set with `final`: one of END_STATES
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Told:
+        """Tolerates old rows and future versions: missing, unknown or bad values never raise."""
+        if not isinstance(data, dict):
+            return cls()
+        state = _str(data.get("card_state"))
+        end = _str(data.get("end_state"))
+        return cls(
+            card_phase=_phase(data.get("card_phase")),
+            card_rows=_int(data.get("card_rows")),
+            card_status=_str(data.get("card_status")),
+            card_note=_str(data.get("card_note")),
+            card_state=state if state in CARD_STATES else None,
+            thread_phase=_phase(data.get("thread_phase")),
+            progress_reply_at=_time(data.get("progress_reply_at")),
+            progress_reply_rows=_int(data.get("progress_reply_rows")),
+            stall_warned=_bool(data.get("stall_warned")),
+            unreachable_noticed=_bool(data.get("unreachable_noticed")),
+            credentials_noticed=_bool(data.get("credentials_noticed")),
+            final=_bool(data.get("final")),
+            end_state=end if end in END_STATES else None,
+        )
+
+
+@dataclass(frozen=True)
+class Action:
+    """One delivery; the sweep performs actions in order and records `told_after` after each."""
+
+    kind: Literal["card", "reply", "reaction"]
+    told_after: Told
+    reply: ReplyKind | None = None
+    broadcast: bool = False  # reply_broadcast, for final SUCCEEDED/FAILED replies
+    reaction: str | None = None  # "white_check_mark" / "x"
+    card_state: str | None = None  # for kind == "card": one of CARD_STATES
+    card_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    actions: tuple[Action, ...]
+    end_state: str | None  # one of END_STATES, or None: keep watching
+    told: Told  # what to record once every action is delivered
+
+
+def initial_told(progress: Progress | None) -> Told:
+    """What a freshly posted card has told: its phase, rows and status, and the first phase."""
+    if progress is None:
+        return Told(card_state=WATCHING)
+    phase = progress.phase
+    return Told(
+        card_phase=phase,
+        card_rows=progress.parsed_success_number,
+        card_status=progress.process_status,
+        card_state=phase.value if phase.finished else WATCHING,
+        thread_phase=phase,
+        progress_reply_at=progress.observed_at,
+        progress_reply_rows=progress.parsed_success_number,
+    )
+
+
+# Card notes: short lines under the card saying why it is not moving.
+def note_unreachable() -> str:
+    return "DRS is not answering; still trying."
+
+
+def note_credentials() -> str:
+    return "DRS refused the bot's credentials; an operator must fix them."
+
+
+def note_stalled(minutes: float) -> str:
+    return f"No change for {minutes:g} min."
+
+
+def note_not_found() -> str:
+    return "DRS no longer knows this job; stopped watching."
+
+
+def note_expired(hours: float) -> str:
+    return f"Stopped watching after {hours:g} h."
+
+
+class _Plan:
+    """Accumulates actions, each carrying the told state after it."""
+
+    def __init__(self, told: Told, silent: Told) -> None:
+        self.told = told
+        self.silent = silent  # `told` plus bookkeeping that rides on the first action
+        self.actions: list[Action] = []
+
+    def add(self, kind: Literal["card", "reply", "reaction"], **kwargs: Any) -> None:
+        changes = kwargs.pop("changes", {})
+        base = self.silent if not self.actions else self.told
+        self.told = replace(base, **changes)
+        self.actions.append(Action(kind=kind, told_after=self.told, **kwargs))
+
+    def decision(self, end_state: str | None) -> Decision:
+        told = self.told if self.actions else self.silent
+        return Decision(tuple(self.actions), end_state, told)
+
+
+def _card_changes(progress: Progress | None, state: str, note: str | None) -> dict[str, Any]:
+    if progress is None:
+        return {"card_state": state, "card_note": note}
+    return {
+        "card_phase": progress.phase,
+        "card_rows": progress.parsed_success_number,
+        "card_status": progress.process_status,
+        "card_state": state,
+        "card_note": note,
+    }
+
+
+def _card_differs(told: Told, changes: dict[str, Any]) -> bool:
+    return any(getattr(told, k) != v for k, v in changes.items())
+
+
+def _finish(
+    plan: _Plan,
+    *,
+    progress: Progress | None,
+    end: str,
+    reply: ReplyKind,
+    note: str | None,
+    facts: WatchFacts,
+    config: PolicyConfig,
+) -> Decision:
+    told = plan.told
+    card = _card_changes(progress, end, note)
+    if facts.has_card and _card_differs(told, card):
+        plan.add("card", card_state=end, card_note=note, changes=card)
+    reaction = {"succeeded": "white_check_mark", "failed": "x"}.get(end)
+    done: dict[str, Any] = {"final": True, "end_state": end}
+    react = reaction is not None and facts.has_card
+    if reply in (ReplyKind.SUCCEEDED, ReplyKind.FAILED):
+        assert progress is not None  # only finished progresses lead here
+        # thread_phase records the final reply, so a crash before the reaction does not repeat it
+        if told.thread_phase != progress.phase:
+            changes: dict[str, Any] = {"thread_phase": progress.phase}
+            if not react:
+                changes |= done
+            plan.add("reply", reply=reply, broadcast=config.final_broadcast, changes=changes)
+        if react:
+            plan.add("reaction", reaction=reaction, changes=done)
+        elif not plan.told.final:
+            plan.told = replace(plan.told, **done)
+            plan.silent = replace(plan.silent, **done)
+    else:
+        plan.add("reply", reply=reply, changes=done)
+    return plan.decision(end)
+
+
+def _minutes_since(now: datetime, then: datetime) -> float:
+    return (now - then) / timedelta(minutes=1)
+
+
+def decide(
+    told: Told, obs: Observation, facts: WatchFacts, now: datetime, config: PolicyConfig
+) -> Decision:
+    """What to deliver to one watch now; see the module docstring for the rules."""
+    if told.final:
+        return Decision((), told.end_state or "expired", told)
+    progress = obs.progress
+    plan = _Plan(told, told)
+
+    if progress is not None and progress.finished:
+        end = progress.phase.value
+        kind = ReplyKind.SUCCEEDED if end == "succeeded" else ReplyKind.FAILED
+        return _finish(
+            plan, progress=progress, end=end, reply=kind, note=None, facts=facts, config=config
+        )
+    if obs.outcome is Outcome.NOT_FOUND:
+        return _finish(
+            plan,
+            progress=None,
+            end="not_found",
+            reply=ReplyKind.NOT_FOUND,
+            note=note_not_found(),
+            facts=facts,
+            config=config,
+        )
+    if now >= facts.expires_at:
+        return _finish(
+            plan,
+            progress=None,
+            end="expired",
+            reply=ReplyKind.EXPIRED,
+            note=note_expired(config.watch_max_hours),
+            facts=facts,
+            config=config,
+        )
+    return _keep_watching(plan, obs, facts, now, config)
+
+
+def _keep_watching(
+    plan: _Plan, obs: Observation, facts: WatchFacts, now: datetime, config: PolicyConfig
+) -> Decision:
+    told = plan.told
+    progress = obs.progress
+    ok = obs.outcome is Outcome.OK and progress is not None
+
+    stalled = False
+    if ok:
+        assert progress is not None
+        since = obs.last_change_at or obs.first_seen_at or facts.created_at
+        stalled = _minutes_since(now, since) >= config.stall_minutes
+        if not stalled and told.stall_warned:
+            plan.silent = replace(plan.silent, stall_warned=False)  # it moved: warn again later
+        if plan.silent.thread_phase is None:
+            # Nothing was known when the card was posted: the card announces the first phase.
+            plan.silent = replace(plan.silent, thread_phase=progress.phase)
+    unreachable = (
+        obs.outcome is Outcome.UNAVAILABLE
+        and obs.consecutive_failures >= config.failure_notice_after
+    )
+    credentials = obs.outcome is Outcome.CREDENTIALS
+
+    if credentials:
+        note: str | None = note_credentials()
+    elif unreachable or (obs.outcome is Outcome.UNAVAILABLE and told.unreachable_noticed):
+        note = note_unreachable()
+    elif not ok:
+        note = told.card_note  # a failure below the notice threshold: leave the card alone
+    elif stalled:
+        note = note_stalled(config.stall_minutes)
+    else:
+        note = None
+    card = _card_changes(progress if ok else None, WATCHING, note)
+    if facts.has_card and _card_differs(told, card):
+        plan.add("card", card_state=WATCHING, card_note=note, changes=card)
+
+    if ok:
+        assert progress is not None
+        if told.unreachable_noticed or told.credentials_noticed:
+            plan.add(
+                "reply",
+                reply=ReplyKind.REACHABLE_AGAIN,
+                changes={"unreachable_noticed": False, "credentials_noticed": False},
+            )
+        rows = progress.parsed_success_number
+        phase = progress.phase
+        if plan.told.thread_phase != phase:
+            plan.add(
+                "reply",
+                reply=ReplyKind.PHASE,
+                changes={
+                    "thread_phase": phase,
+                    "progress_reply_at": now,
+                    "progress_reply_rows": rows,
+                },
+            )
+        elif phase is Phase.PARSING and rows is not None:
+            base_rows = told.progress_reply_rows or 0
+            base_at = told.progress_reply_at or facts.created_at
+            if rows > base_rows and _minutes_since(now, base_at) >= config.progress_reply_minutes:
+                plan.add(
+                    "reply",
+                    reply=ReplyKind.PROGRESS,
+                    changes={"progress_reply_at": now, "progress_reply_rows": rows},
+                )
+        if stalled and not told.stall_warned:
+            plan.add("reply", reply=ReplyKind.STALLED, changes={"stall_warned": True})
+    elif credentials and not told.credentials_noticed:
+        plan.add("reply", reply=ReplyKind.CREDENTIALS, changes={"credentials_noticed": True})
+    elif unreachable and not told.unreachable_noticed:
+        plan.add("reply", reply=ReplyKind.UNREACHABLE, changes={"unreachable_noticed": True})
+    return plan.decision(None)
