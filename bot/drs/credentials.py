@@ -1,0 +1,189 @@
+"""The three Huawei Cloud credential kinds as httpx.Auth: a token, IAM password login, AK/SK."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, Generator
+from datetime import datetime, timedelta
+
+import httpx
+from pydantic import SecretStr
+
+from bot.clock import Clock, SystemClock
+from bot.drs import signer
+from bot.errors import CredentialsRefused, DrsUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Headers we put into the signature; others (User-Agent, Accept...) may be rewritten in transit.
+_SIGNED = ("content-type", "host", "x-language", "x-project-id", "x-sdk-date", "x-security-token")
+
+
+class TokenAuth(httpx.Auth):
+    """A ready IAM token, sent as X-Auth-Token."""
+
+    def __init__(self, token: SecretStr) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Auth-Token"] = self._token.get_secret_value()
+        yield request
+
+
+class AkSkAuth(httpx.Auth):
+    """SDK-HMAC-SHA256 signing with X-Sdk-Date, Host, X-Project-Id (and X-Security-Token)."""
+
+    requires_request_body = True  # the body hash is part of the signature
+
+    def __init__(
+        self,
+        ak: SecretStr,
+        sk: SecretStr,
+        *,
+        project_id: str,
+        security_token: SecretStr | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._ak = ak
+        self._sk = sk
+        self._project_id = project_id
+        self._security_token = security_token
+        self._clock: Clock = clock or SystemClock()
+
+    def sign(self, request: httpx.Request) -> None:
+        """Add the signing headers and Authorization to `request` (in place)."""
+        request.headers["X-Sdk-Date"] = signer.sdk_date(self._clock.now())
+        request.headers["X-Project-Id"] = self._project_id
+        if self._security_token is not None:
+            request.headers["X-Security-Token"] = self._security_token.get_secret_value()
+        if "Host" not in request.headers:
+            request.headers["Host"] = request.url.netloc.decode("ascii")
+        names = sorted(n for n in _SIGNED if n in request.headers)
+        values = {n: request.headers[n] for n in names}
+        canonical = signer.canonical_request(
+            request.method,
+            request.url.raw_path.decode("ascii"),
+            request.url.params.multi_items(),
+            values,
+            names,
+            request.content,
+        )
+        sig = signer.signature(self._sk.get_secret_value(), values["x-sdk-date"], canonical)
+        request.headers["Authorization"] = signer.authorization(
+            self._ak.get_secret_value(), names, sig
+        )
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.sign(request)
+        yield request
+
+
+class IamPasswordAuth(httpx.Auth):
+    """IAM password login scoped to the project; the token is cached, refreshed ahead of expiry,
+    fetched once for concurrent callers, and fetched again once if DRS answers 401."""
+
+    # Tokens live 24 h; refresh well before so that a long watch never sends a stale one.
+    refresh_ahead = timedelta(hours=1)
+    assumed_lifetime = timedelta(hours=23)
+
+    def __init__(
+        self,
+        *,
+        iam_url: str,
+        username: str,
+        password: SecretStr,
+        domain: str,
+        project_id: str,
+        http: httpx.AsyncClient,
+        clock: Clock | None = None,
+    ) -> None:
+        self._url = iam_url.rstrip("/") + "/v3/auth/tokens"
+        self._username = username
+        self._password = password
+        self._domain = domain
+        self._project_id = project_id
+        self._http = http  # our own client for IAM: the DRS client's auth must not apply to it
+        self._clock: Clock = clock or SystemClock()
+        self._lock = asyncio.Lock()
+        self._token: str | None = None
+        self._expires_at: datetime | None = None
+        self.logins = 0  # how many logins were made (tests, logs)
+
+    def login_body(self) -> dict[str, object]:
+        user = {
+            "name": self._username,
+            "password": self._password.get_secret_value(),
+            "domain": {"name": self._domain},
+        }
+        return {
+            "auth": {
+                "identity": {"methods": ["password"], "password": {"user": user}},
+                "scope": {"project": {"id": self._project_id}},
+            }
+        }
+
+    def _fresh(self) -> bool:
+        if self._token is None or self._expires_at is None:
+            return False
+        return self._clock.now() < self._expires_at - self.refresh_ahead
+
+    async def token(self, *, stale: str | None = None) -> str:
+        """A valid token; `stale` is one DRS refused, which must not be handed out again."""
+        async with self._lock:
+            if self._token is not None and self._token != stale and self._fresh():
+                return self._token
+            self._token = None
+            self._token, self._expires_at = await self._login()
+            return self._token
+
+    async def _login(self) -> tuple[str, datetime]:
+        self.logins += 1
+        try:
+            response = await self._http.post(
+                self._url, params={"nocatalog": "true"}, json=self.login_body()
+            )
+        except httpx.TransportError as exc:
+            raise DrsUnavailable(f"Could not reach IAM to log in ({type(exc).__name__}).") from exc
+        request_id = response.headers.get("X-Request-Id")
+        if response.status_code in (400, 401, 403):
+            raise CredentialsRefused(
+                "IAM refused the login (check IAM_USERNAME, IAM_PASSWORD, IAM_DOMAIN and "
+                "DRS_PROJECT_ID).",
+                status=response.status_code,
+                request_id=request_id,
+            )
+        token = response.headers.get("X-Subject-Token")
+        if response.status_code not in (200, 201) or not token:
+            raise DrsUnavailable(
+                "IAM did not issue a token.", status=response.status_code, request_id=request_id
+            )
+        now = self._clock.now()
+        expires_at = now + self.assumed_lifetime
+        try:
+            raw = response.json()["token"]["expires_at"]
+            expires_at = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("IAM token without a readable expires_at; assuming 23 h")
+        logger.info("logged in to IAM as %s; token expires %s", self._username, expires_at)
+        return token, expires_at
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        raise RuntimeError("IamPasswordAuth works with httpx.AsyncClient only")
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = await self.token()
+        request.headers["X-Auth-Token"] = token
+        response = yield request
+        if response.status_code == 401:
+            # Voided early (password change, revoked): log in again once and resend.
+            await response.aread()
+            request.headers["X-Auth-Token"] = await self.token(stale=token)
+            yield request
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -1,0 +1,95 @@
+"""Builds the one DrsClient a process uses, from Settings: endpoint, credential, timeouts."""
+
+from __future__ import annotations
+
+import httpx
+
+from bot import __version__
+from bot.clock import Clock, SystemClock
+from bot.config import CredentialKind, Settings, require
+from bot.drs.client import DrsClient
+from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
+from bot.drs.endpoints import drs_endpoint, iam_endpoint
+from bot.drs.retry import RetryPolicy
+from bot.errors import ConfigError
+
+# A single try must leave room for a retry inside the ~10 s a one-off query may take.
+TIMEOUT = httpx.Timeout(4.0, connect=3.0)
+USER_AGENT = f"drs-bot/{__version__}"
+
+
+def _endpoints(settings: Settings) -> tuple[str, str | None]:
+    try:
+        drs = settings.drs_endpoint or drs_endpoint(settings.drs_region or "")
+        iam = settings.iam_endpoint or (
+            iam_endpoint(settings.drs_region) if settings.drs_region else None
+        )
+    except ValueError as exc:
+        raise ConfigError([f"DRS_REGION: {exc}; or set DRS_ENDPOINT to the full URL."]) from None
+    return drs.rstrip("/"), iam.rstrip("/") if iam else None
+
+
+def build_auth(
+    settings: Settings,
+    *,
+    clock: Clock,
+    iam_url: str | None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.Auth:
+    """The httpx.Auth for the one credential kind that `settings` names (already validated)."""
+    kind = settings.credential_kinds()[0]
+    project_id = settings.drs_project_id or ""
+    if kind is CredentialKind.TOKEN:
+        assert settings.drs_auth_token is not None
+        return TokenAuth(settings.drs_auth_token)
+    if kind is CredentialKind.AKSK:
+        assert settings.huaweicloud_sdk_ak is not None and settings.huaweicloud_sdk_sk is not None
+        return AkSkAuth(
+            settings.huaweicloud_sdk_ak,
+            settings.huaweicloud_sdk_sk,
+            project_id=project_id,
+            security_token=settings.huaweicloud_sdk_security_token,
+            clock=clock,
+        )
+    assert settings.iam_password is not None and iam_url is not None
+    iam_http = httpx.AsyncClient(
+        timeout=TIMEOUT, verify=True, transport=transport, headers={"User-Agent": USER_AGENT}
+    )
+    return IamPasswordAuth(
+        iam_url=iam_url,
+        username=settings.iam_username or "",
+        password=settings.iam_password,
+        domain=settings.iam_domain or "",
+        project_id=project_id,
+        http=iam_http,
+        clock=clock,
+    )
+
+
+def build_drs_client(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+) -> DrsClient:
+    """Validate the DRS settings (ConfigError lists every problem) and build the client."""
+    require(settings, drs=True)
+    clock = clock or SystemClock()
+    drs_url, iam_url = _endpoints(settings)
+    auth = build_auth(settings, clock=clock, iam_url=iam_url, transport=transport)
+    http = httpx.AsyncClient(
+        base_url=drs_url,
+        auth=auth,
+        timeout=TIMEOUT,
+        verify=True,  # never turned off: credentials travel in these requests
+        transport=transport,
+        headers={"User-Agent": USER_AGENT},
+    )
+    return DrsClient(
+        http,
+        project_id=settings.drs_project_id or "",
+        language=settings.drs_language,
+        retry=retry or RetryPolicy(),
+        clock=clock,
+    )
