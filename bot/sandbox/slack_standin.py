@@ -1,0 +1,424 @@
+"""A recording Slack Web API stand-in on 127.0.0.1 (ephemeral port) shared by tests and sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from bot.clock import Clock, SystemClock
+from bot.sandbox.slack_state import (
+    Call,
+    Channel,
+    Ephemeral,
+    ResponsePost,
+    SlackState,
+    StoredMessage,
+)
+
+__all__ = [
+    "Call",
+    "Channel",
+    "Ephemeral",
+    "ResponsePost",
+    "SlackStandIn",
+    "StoredMessage",
+]
+
+log = logging.getLogger(__name__)
+Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass
+class _Fault:
+    status: int
+    n: int
+    retry_after: int | None = None
+    error: str = "internal_error"
+
+
+@dataclass
+class _ResponseUrl:
+    channel: str
+    user: str
+    message_ts: str | None
+    thread_ts: str | None
+    posts: int = 0
+
+
+class SlackStandIn(SlackState):
+    """Slack's Web API as far as the bot uses it, recording every call (an async context manager).
+
+    `api_url` is what `AsyncWebClient(base_url=...)` and `SLACK_API_URL` take. Unknown channels
+    are created as public with the bot a member unless `strict=True`.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot_token: str = "xoxb-sandbox",
+        team_id: str = "T0SANDBOX",
+        bot_user_id: str = "U0DRSBOT",
+        clock: Clock | None = None,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(clock or SystemClock(), bot_user_id=bot_user_id, strict=strict)
+        self.bot_token = bot_token
+        self.team_id = team_id
+        self.url = ""
+        self.api_url = ""
+        self._runner: web.AppRunner | None = None
+        self._faults: dict[str, list[_Fault]] = {}
+        self._response_urls: dict[str, _ResponseUrl] = {}
+        self._url_ids = itertools.count(1)
+        self._changed = asyncio.Event()
+        self._handlers: dict[str, Handler] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update,
+            "chat.delete": self._delete,
+            "chat.postEphemeral": self._post_ephemeral,
+            "chat.getPermalink": self._permalink,
+            "reactions.add": self._reactions_add,
+            "conversations.info": self._conversations_info,
+            "users.info": self._users_info,
+        }
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> SlackStandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        self.api_url = f"{self.url}/api/"
+        self.base_url = self.url
+        log.info("Slack stand-in listening on %s", self.url)
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- fault injection ---------------------------------------------------------------------
+
+    def rate_limit_next(self, method: str, n: int = 1, retry_after: int = 1) -> None:
+        """The next `n` calls of `method` get HTTP 429 with `Retry-After`."""
+        self._faults.setdefault(method, []).append(
+            _Fault(429, n, retry_after=retry_after, error="ratelimited")
+        )
+
+    def fail_next(self, method: str, n: int = 1, status: int = 500) -> None:
+        """The next `n` calls of `method` get HTTP `status` with an error body."""
+        self._faults.setdefault(method, []).append(_Fault(status, n))
+
+    def error_next(self, method: str, error: str, n: int = 1) -> None:
+        """The next `n` calls of `method` get `{"ok": false, "error": error}` with HTTP 200."""
+        self._faults.setdefault(method, []).append(_Fault(200, n, error=error))
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        queue = self._faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.n -= 1
+        if fault.n <= 0:
+            queue.pop(0)
+        return fault
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    def _notify(self) -> None:
+        super()._notify()
+        self._changed.set()
+
+    # The deadline is part of the documented test API: one call, one bound, no sleeping loops.
+    async def wait_for(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> None:
+        """Return once `predicate()` holds, re-checking after every recorded change."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not predicate():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            methods = [c.method for c in self.calls[-10:]]
+            raise TimeoutError(
+                f"Slack stand-in: condition not met within {timeout}s; last calls: {methods}"
+            ) from None
+
+    # -- response_url ------------------------------------------------------------------------
+
+    def new_response_url(
+        self,
+        *,
+        channel_id: str = "C0SANDBOX",
+        user_id: str = "U0USER",
+        message_ts: str | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        """A unique response_url on this server; posts to it are recorded as Slack shows them."""
+        key = f"r{next(self._url_ids)}"
+        self._response_urls[key] = _ResponseUrl(channel_id, user_id, message_ts, thread_ts)
+        return f"{self.url}/response/{key}"
+
+    async def _response(self, request: web.Request) -> web.StreamResponse:
+        key = request.match_info["key"]
+        target = self._response_urls.get(key)
+        body = await _read_params(request)
+        self._record(Call("response_url", body, self._clock.now(), url_key=key))
+        if target is None:
+            return web.Response(status=404, text="expired_url")
+        target.posts += 1
+        if target.posts > 5:  # Slack allows 5 posts per response_url
+            return web.Response(status=404, text="used_url")
+        self._apply_response(key, target, body)
+        return web.Response(text="ok")
+
+    def _apply_response(self, key: str, target: _ResponseUrl, body: dict[str, Any]) -> None:
+        post = ResponsePost(
+            key=key,
+            channel=target.channel,
+            user=target.user,
+            response_type=str(body.get("response_type") or "ephemeral"),
+            text=str(body.get("text") or ""),
+            blocks=_blocks(body.get("blocks")),
+            replace_original=_truthy(body.get("replace_original")),
+            delete_original=_truthy(body.get("delete_original")),
+            at=self._clock.now(),
+        )
+        self.responses.append(post)
+        original = self.find_message(target.channel, target.message_ts or "")
+        if post.delete_original and original is not None:
+            original.deleted = True
+        elif post.replace_original and original is not None:
+            original.edit(post.text, post.blocks, post.at)
+        elif post.response_type == "in_channel":
+            self.store_message(
+                target.channel, post.text, post.blocks, thread_ts=target.thread_ts, at=post.at
+            )
+        else:
+            self.ephemeral_list.append(
+                Ephemeral(
+                    target.channel,
+                    target.user,
+                    post.text,
+                    post.blocks,
+                    target.thread_ts,
+                    "response_url",
+                    post.at,
+                )
+            )
+        self._notify()
+
+    # -- Web API -----------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        params = await _read_params(request)
+        token = _bearer(request) or str(params.pop("token", "") or "")
+        params.pop("token", None)
+        call = Call(method, params, self._clock.now())
+        fault = self._take_fault(method)
+        if fault is not None:
+            call.status, call.error = fault.status, fault.error
+            self._record(call)
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            return web.json_response(
+                {"ok": False, "error": fault.error}, status=fault.status, headers=headers
+            )
+        if not token:
+            result: dict[str, Any] = {"ok": False, "error": "not_authed"}
+        elif token != self.bot_token:
+            result = {"ok": False, "error": "invalid_auth"}
+        elif method not in self._handlers:
+            result = {"ok": False, "error": "unknown_method"}
+        else:
+            result = await self._handlers[method](params)
+        call.error = None if result.get("ok") else str(result.get("error"))
+        self._record(call)
+        return web.json_response(result)
+
+    async def _auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": f"{self.url}/",
+            "team": "Sandbox",
+            "user": "drs-bot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": "B0DRSBOT",
+            "is_enterprise_install": False,
+        }
+
+    async def _post_message(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel") or "")
+        if err := self.channel_error(channel):
+            return {"ok": False, "error": err}
+        text, blocks = str(p.get("text") or ""), _blocks(p.get("blocks"))
+        if not text and not blocks:
+            return {"ok": False, "error": "no_text"}
+        thread_ts = str(p["thread_ts"]) if p.get("thread_ts") else None
+        msg = self.store_message(
+            channel,
+            text,
+            blocks,
+            thread_ts=thread_ts,
+            reply_broadcast=_truthy(p.get("reply_broadcast")),
+            at=self._clock.now(),
+        )
+        self._notify()
+        return {"ok": True, "channel": channel, "ts": msg.ts, "message": msg.as_api()}
+
+    async def _update(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel") or "")
+        if err := self.channel_error(channel):
+            return {"ok": False, "error": err}
+        msg = self.find_message(channel, str(p.get("ts") or ""))
+        if msg is None or msg.deleted:
+            return {"ok": False, "error": "message_not_found"}
+        if msg.user != self.bot_user_id:
+            return {"ok": False, "error": "cant_update_message"}
+        msg.edit(str(p.get("text") or ""), _blocks(p.get("blocks")), self._clock.now())
+        self._notify()
+        return {"ok": True, "channel": channel, "ts": msg.ts, "text": msg.text}
+
+    async def _delete(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel") or "")
+        msg = self.find_message(channel, str(p.get("ts") or ""))
+        if msg is None or msg.deleted:
+            return {"ok": False, "error": "message_not_found"}
+        msg.deleted = True
+        self._notify()
+        return {"ok": True, "channel": channel, "ts": msg.ts}
+
+    async def _post_ephemeral(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel") or "")
+        if err := self.channel_error(channel):
+            return {"ok": False, "error": err}
+        if not p.get("user"):
+            return {"ok": False, "error": "user_not_found"}
+        text, blocks = str(p.get("text") or ""), _blocks(p.get("blocks"))
+        if not text and not blocks:
+            return {"ok": False, "error": "no_text"}
+        thread_ts = str(p["thread_ts"]) if p.get("thread_ts") else None
+        now = self._clock.now()
+        user = str(p["user"])
+        self.ephemeral_list.append(
+            Ephemeral(channel, user, text, blocks, thread_ts, "chat.postEphemeral", now)
+        )
+        self._notify()
+        return {"ok": True, "message_ts": self.next_ts()}
+
+    async def _permalink(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel") or "")
+        if err := self.channel_error(channel, need_member=False):
+            return {"ok": False, "error": err}
+        msg = self.find_message(channel, str(p.get("message_ts") or ""))
+        if msg is None:
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": channel, "permalink": self.permalink(msg)}
+
+    async def _reactions_add(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(p.get("channel") or ""), str(p.get("timestamp") or "")
+        name = str(p.get("name") or "").strip(":")
+        if err := self.channel_error(channel):
+            return {"ok": False, "error": err}
+        if not name:
+            return {"ok": False, "error": "invalid_name"}
+        if self.strict and self.find_message(channel, ts) is None:
+            return {"ok": False, "error": "message_not_found"}
+        names = self.reaction_map.setdefault((channel, ts), [])
+        if name in names:
+            return {"ok": False, "error": "already_reacted"}
+        names.append(name)
+        self._notify()
+        return {"ok": True}
+
+    async def _conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel") or "")
+        info = self.channel_info(channel)
+        if info is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": info}
+
+    async def _users_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        user = str(p.get("user") or "")
+        if not user:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {"real_name": f"User {user}", "display_name": user.lower()}
+        return {
+            "ok": True,
+            "user": {"id": user, "name": user.lower(), "tz": "UTC", "profile": profile},
+        }
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Query string plus a JSON or form body, as Slack's API accepts either."""
+    params: dict[str, Any] = dict(request.query)
+    raw = await request.read()
+    if not raw:
+        return params
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return params
+        if isinstance(data, dict):
+            params.update(data)
+    else:
+        params.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    return params
+
+
+def _bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def _blocks(raw: Any) -> list[dict[str, Any]]:
+    """Blocks arrive as a list (JSON bodies) or a JSON string (form bodies)."""
+    if isinstance(raw, str) and raw:
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    if isinstance(raw, list):
+        return [b for b in raw if isinstance(b, dict)]
+    return []
+
+
+def _truthy(raw: Any) -> bool:
+    if isinstance(raw, str):
+        return raw.lower() in ("1", "true", "yes")
+    return bool(raw)
