@@ -1,0 +1,1 @@
+"""Durable state: SQLAlchemy models, engine/session setup, repository functions, migrations."""

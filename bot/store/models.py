@@ -1,0 +1,202 @@
+"""SQLAlchemy models: a polled job per DRS job, and a watch per Slack destination."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.drs.progress import Phase, Progress, derive_phase
+
+# Deterministic constraint names, so migrations can name what they alter or drop.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite drops the zone, so we add it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        # SQLite compares datetimes as text: keep one zone and one format.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class WatchState(StrEnum):
+    ACTIVE = "active"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    NOT_FOUND = "not_found"
+    STOPPED = "stopped"
+    EXPIRED = "expired"
+    UNDELIVERABLE = "undeliverable"
+
+
+WATCH_STATES = tuple(s.value for s in WatchState)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class PolledJob(Base):
+    """One DRS job (per project and query type): polled once per interval however many watch it."""
+
+    __tablename__ = "drs_polled_jobs"
+    __table_args__ = (
+        UniqueConstraint("project_id", "job_id", "query_type", name="uq_drs_polled_jobs_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    job_id: Mapped[str] = mapped_column(String(64))
+    query_type: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    language: Mapped[str] = mapped_column(String(8), default="en-us", server_default="en-us")
+
+    # The last successful observation.
+    send_success: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    process_status: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rows_raw: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    observed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    first_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # When phase, status, upload flag or row count last changed: stall detection reads it.
+    last_change_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    # NULL when no active watch wants this job polled.
+    next_poll_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error_kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # DRS refused the credentials: polling waits until a restart (`unpause_all`).
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    lease_owner: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime]
+
+    watches: Mapped[list[Watch]] = relationship(
+        back_populates="polled_job", passive_deletes=True, lazy="raise"
+    )
+
+    def progress(self) -> Progress | None:
+        """The stored observation as a Progress, or None when the job was never seen."""
+        if self.observed_at is None:
+            return None
+        return Progress(
+            job_id=self.job_id,
+            send_success=self.send_success,
+            process_status=self.process_status,
+            parsed_success_number=self.rows,
+            parsed_success_raw=self.rows_raw,
+            observed_at=self.observed_at,
+        )
+
+    @property
+    def phase(self) -> Phase | None:
+        if self.observed_at is None:
+            return None
+        return derive_phase(self.send_success, self.process_status)
+
+    def __repr__(self) -> str:
+        return f"PolledJob(id={self.id!r}, job_id={self.job_id!r}, next={self.next_poll_at!r})"
+
+
+class Watch(Base):
+    """One Slack destination that wants to hear about a polled job, and what it was last told."""
+
+    __tablename__ = "drs_watches"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ({})".format(", ".join(f"'{s}'" for s in WATCH_STATES)), name="state"
+        ),
+        # At most one active watch per place and job; `thread_key` is never NULL so that
+        # "no thread" counts as one value in a unique index.
+        Index(
+            "uq_drs_watches_active_place",
+            "team_id",
+            "channel_id",
+            "thread_key",
+            "polled_job_id",
+            unique=True,
+            sqlite_where=text("state = 'active'"),
+            postgresql_where=text("state = 'active'"),
+        ),
+        Index("ix_drs_watches_job_state", "polled_job_id", "state"),
+        Index("ix_drs_watches_place", "team_id", "channel_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    polled_job_id: Mapped[int] = mapped_column(ForeignKey("drs_polled_jobs.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    # The thread the request was made in ('' for the channel itself): the watch's place.
+    thread_key: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # Where replies go; NULL until there is a thread (e.g. the card's own thread).
+    thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    card_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    card_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    requested_by: Mapped[str] = mapped_column(String(32))
+    # JSON columns are replaced, never mutated in place (no mutation tracking).
+    joined_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    state: Mapped[str] = mapped_column(
+        String(16), default=WatchState.ACTIVE.value, server_default=WatchState.ACTIVE.value
+    )
+    job_type: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    language: Mapped[str] = mapped_column(String(8), default="en-us", server_default="en-us")
+    # What this destination was last told; opaque to the store (the watcher policy owns it).
+    told: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+
+    polled_job: Mapped[PolledJob] = relationship(back_populates="watches", lazy="raise")
+
+    @property
+    def active(self) -> bool:
+        return self.state == WatchState.ACTIVE.value
+
+    def __repr__(self) -> str:
+        return (
+            f"Watch(id={self.id!r}, channel={self.channel_id!r}, thread={self.thread_key!r}, "
+            f"state={self.state!r})"
+        )
