@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.drs.jobid import short_job_id
 from bot.drs.progress import Phase, Progress
 from bot.slack.message import Message, escape
-from bot.watcher.policy import PolicyConfig, ReplyKind, WatchFacts
+from bot.watcher.policy import Observation, PolicyConfig, ReplyKind, WatchFacts
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 _MAX_DRS_TEXT = 200  # DRS error messages can be long; a push shows a line or two
@@ -152,3 +152,28 @@ def render_reply(
         )
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in (text, *detail)]
     return Message(text=text, blocks=blocks)
+
+
+def render_observed(
+    kind: ReplyKind,
+    *,
+    job_id: str,
+    obs: Observation,
+    facts: WatchFacts,
+    now: datetime,
+    config: PolicyConfig,
+    project_id: str | None = None,
+) -> Message:
+    """`render_reply` fed from the observation the decision was made on (for the sweep)."""
+    return render_reply(
+        kind,
+        job_id=job_id,
+        progress=obs.progress,
+        facts=facts,
+        now=now,
+        config=config,
+        error_message=obs.error_message,
+        project_id=project_id,
+        first_seen_at=obs.first_seen_at,
+        failures=obs.consecutive_failures,
+    )

@@ -7,8 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.drs.progress import Progress
-from bot.watcher.messages import format_duration, format_rows, mentions, render_reply
-from bot.watcher.policy import PolicyConfig, ReplyKind, WatchFacts
+from bot.watcher.messages import (
+    format_duration,
+    format_rows,
+    mentions,
+    render_observed,
+    render_reply,
+)
+from bot.watcher.policy import Observation, Outcome, PolicyConfig, ReplyKind, WatchFacts
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -163,3 +169,13 @@ def test_mentions_are_deduplicated_and_only_user_ids() -> None:
 def test_no_mentions_leaves_no_trailing_space() -> None:
     text = render(ReplyKind.SUCCEEDED, prog(True, "success", 2, 3), facts=WatchFacts(T0, T0))
     assert text.endswith("✅")
+
+
+def test_render_observed_uses_the_observation() -> None:
+    obs = Observation(
+        Outcome.UNAVAILABLE, prog(True, None, 9, 2), 6, None, T0, error_message="HTTP 502"
+    )
+    message = render_observed(
+        ReplyKind.UNREACHABLE, job_id=JOB, obs=obs, facts=FACTS, now=T0, config=CONFIG
+    )
+    assert "after 6 failed checks (HTTP 502)" in message.text and "9 rows" in message.text

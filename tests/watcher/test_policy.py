@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import load_settings
 from bot.drs.progress import Phase, Progress
 from bot.watcher.policy import (
+    END_STATES,
     Decision,
     Observation,
     Outcome,
@@ -517,3 +520,61 @@ def test_config_from_settings() -> None:
     )
     assert PolicyConfig.from_settings(settings) == PolicyConfig(3, 45, 2, False, 6, "/drs")
     assert ReplyKind("stalled") is ReplyKind.STALLED
+
+
+_STEP = st.one_of(
+    st.tuples(st.just(Outcome.OK), st.sampled_from([UPLOADING, PARSING_100, PARSING_500])),
+    st.tuples(st.just(Outcome.OK), st.sampled_from([SUCCESS, FAILED])),
+    st.tuples(st.sampled_from([Outcome.UNAVAILABLE, Outcome.CREDENTIALS]), st.none()),
+    st.tuples(st.just(Outcome.NOT_FOUND), st.none()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(st.tuples(_STEP, st.integers(1, 120)), max_size=40),
+    has_card=st.booleans(),
+)
+def test_any_run_ends_once_and_never_repeats_a_notice(
+    steps: list[tuple[tuple[Outcome, Progress | None], int]], has_card: bool
+) -> None:
+    facts = replace(FACTS, has_card=has_card)
+    told = initial_told(UPLOADING)
+    last_good: Progress = UPLOADING
+    failures = 0
+    changed = now = 0.0
+    sent: list[str] = []
+    ends = 0
+    for (outcome, progress), gap in steps:
+        now += gap
+        if outcome is Outcome.OK:
+            assert progress is not None
+            failures = 0
+            if progress != last_good:
+                changed = now
+                last_good = progress
+        else:
+            failures += 1
+        obs = Observation(outcome, last_good, failures, at(changed), T0)
+        decision = decide(told, obs, facts, at(now), CONFIG)
+        if told.final:
+            assert decision.actions == ()
+        sent += summary(decision)
+        if decision.end_state is not None and not told.final:
+            ends += 1
+            assert decision.told.final
+        told = decision.told
+    finals = [s for s in sent if s.split(":")[1].split("+")[0] in END_STATES and "reply" in s]
+    assert len(finals) == ends <= 1
+    # One-shot notices are never sent twice in a row without their reset in between.
+    for notice, reset in (
+        ("reply:unreachable", "reply:reachable_again"),
+        ("reply:credentials", "reply:reachable_again"),
+    ):
+        pending = False
+        for s in sent:
+            if s == notice:
+                assert not pending
+                pending = True
+            elif s == reset:
+                pending = False
