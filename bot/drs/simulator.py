@@ -1,0 +1,332 @@
+"""A local DRS (and IAM login) stand-in: a real HTTP server speaking the progress API.
+
+A library first (tests, the sandbox and benchmarks start it in-process on an ephemeral port)
+and the `drs-bot simulator` command second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hmac
+import json
+import logging
+import os
+import signal
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from bot.clock import Clock, SystemClock
+from bot.drs import signer
+from bot.drs.sim_jobs import Faults, SimJob, demo_jobs, load_jobs_file
+from bot.errors import UsageError
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = {"error_code": "DRS.10000010", "error_msg": "Job does not exist, please check job ID."}
+BAD_PROJECT = {"error_code": "DRS.M00261", "error_msg": "The project ID is incorrect."}
+UNAUTHORIZED = {
+    "error_code": "APIGW.0301",
+    "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
+}
+
+
+@dataclass(frozen=True)
+class SimRequest:
+    """What arrived, for assertions."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+
+
+class DrsSimulator:
+    """Serves the progress API for `jobs` on host:port (port 0 = ephemeral); async context manager.
+
+    Accepts every credential it is given at once: the token, AK/SK signatures (verified with the
+    SDK's algorithm) and tokens it issued through IAM password login. With none, it accepts all.
+    """
+
+    def __init__(
+        self,
+        jobs: list[SimJob],
+        *,
+        project_id: str | None = None,
+        token: str | None = None,
+        ak: str | None = None,
+        sk: str | None = None,
+        iam_users: dict[str, str] | None = None,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_clock_skew: float | None = None,
+    ) -> None:
+        self.jobs: dict[str, SimJob] = {j.job_id: j for j in jobs}
+        self.project_id = project_id
+        self.token = token
+        self.ak, self.sk = ak, sk
+        # name -> password, or "domain/name" -> password to pin the account too
+        self.iam_users = dict(iam_users or {})
+        self.clock: Clock = clock or SystemClock()
+        self.host, self.port = host, port
+        self.max_clock_skew = max_clock_skew  # the real gateway allows 15 min (900 s)
+        self.faults = Faults()
+        self.calls: dict[str, int] = {}
+        self.requests: list[SimRequest] = []
+        self.iam_logins: list[dict[str, Any]] = []
+        self.issued_tokens: set[str] = set()
+        self._first_seen: dict[str, float] = {}
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # ---- jobs -----------------------------------------------------------------------------
+
+    def add_job(self, job: SimJob) -> None:
+        self.jobs[job.job_id] = job
+        self._first_seen.pop(job.job_id, None)
+
+    def remove_job(self, job_id: str) -> None:
+        """The job is deleted: from now on it answers 400 DRS.10000010."""
+        self.jobs.pop(job_id, None)
+
+    @property
+    def open_auth(self) -> bool:
+        return not (self.token or (self.ak and self.sk) or self.iam_users)
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+        self.url = f"http://{self.host}:{self.port}"
+        logger.info("DRS simulator on %s with %d jobs", self.url, len(self.jobs))
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> DrsSimulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # ---- HTTP -----------------------------------------------------------------------------
+
+    def _reply(self, status: int, body: Any, **headers: str) -> web.Response:
+        hdrs = {"X-Request-Id": uuid.uuid4().hex, **headers}
+        return web.json_response(body, status=status, headers=hdrs)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.raw_path.split("?", 1)[0]
+        self.requests.append(
+            SimRequest(request.method, path, dict(request.query), dict(request.headers))
+        )
+        parts = path.split("/")
+        if request.method == "POST" and path.rstrip("/") == "/v3/auth/tokens":
+            return await self._iam_login(request)
+        if (
+            request.method == "GET"
+            and len(parts) == 8
+            and parts[:2] == ["", "v5"]
+            and parts[3] == "jobs"
+            and parts[5:] == ["db-object", "template", "progress"]
+        ):
+            return await self._progress(request, unquote(parts[2]), unquote(parts[4]))
+        return self._reply(404, {"error_code": "APIGW.0101", "error_msg": "API not found"})
+
+    async def _progress(self, request: web.Request, project: str, job_id: str) -> web.Response:
+        self.calls[job_id] = self.calls.get(job_id, 0) + 1
+        faults = self.faults
+        if faults.latency > 0:
+            await asyncio.sleep(faults.latency)  # real time: this is the network being slow
+        if faults.take("unauthorized_next") or not await self._authorized(request):
+            return self._reply(401, UNAUTHORIZED)
+        if faults.take("throttle_next"):
+            return self._reply(
+                429,
+                {
+                    "error_code": "APIGW.0308",
+                    "error_msg": "The throttling threshold has been reached",
+                },
+                **{"Retry-After": f"{faults.retry_after:g}"},
+            )
+        if faults.take("fail_next"):
+            return self._reply(500, {"error_code": "DRS.10000001", "error_msg": "System error."})
+        if faults.take("garbage_next"):
+            return web.Response(status=200, text="<html>502 Bad Gateway</html>")
+        if self.project_id and project != self.project_id:
+            return self._reply(403, BAD_PROJECT)
+        job = self.jobs.get(job_id)
+        if job is None:
+            return self._reply(400, NOT_FOUND)
+        now = self.clock.monotonic()
+        first = self._first_seen.setdefault(job_id, now)
+        return self._reply(200, job.step_at(now - first, self.calls[job_id]))
+
+    async def _authorized(self, request: web.Request) -> bool:
+        if self.open_auth:
+            return True
+        token = request.headers.get("X-Auth-Token")
+        if token is not None:
+            if self.token and hmac.compare_digest(token, self.token):
+                return True
+            return token in self.issued_tokens
+        auth = request.headers.get("Authorization")
+        if auth and self.ak and self.sk:
+            return await self._signature_ok(request, auth)
+        return False
+
+    async def _signature_ok(self, request: web.Request, auth: str) -> bool:
+        assert self.ak is not None and self.sk is not None
+        parsed = signer.parse_authorization(auth)
+        if parsed is None:
+            return False
+        access, names, sig = parsed
+        if access != self.ak or "x-sdk-date" not in names or "host" not in names:
+            return False
+        try:
+            values = {n: request.headers[n] for n in names}
+        except KeyError:
+            return False
+        if self.max_clock_skew is not None:
+            try:
+                when = datetime.strptime(values["x-sdk-date"], signer.DATE_FORMAT)
+            except ValueError:
+                return False
+            skew = abs((self.clock.now().replace(tzinfo=None) - when).total_seconds())
+            if skew > self.max_clock_skew:
+                return False
+        canonical = signer.canonical_request(
+            request.method,
+            request.raw_path,
+            list(request.query.items()),
+            values,
+            names,
+            await request.read(),
+        )
+        expected = signer.signature(self.sk, values["x-sdk-date"], canonical)
+        return hmac.compare_digest(expected, sig)
+
+    async def _iam_login(self, request: web.Request) -> web.Response:
+        try:
+            body = json.loads(await request.read())
+            self.iam_logins.append(body)
+            user = body["auth"]["identity"]["password"]["user"]
+            name, password = str(user["name"]), str(user["password"])
+            domain = str(user.get("domain", {}).get("name", ""))
+            scope = body["auth"].get("scope", {}).get("project", {}).get("id")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return self._reply(400, {"error": {"code": 400, "message": "Invalid request body"}})
+        known = self.iam_users.get(f"{domain}/{name}", self.iam_users.get(name))
+        if known is None or not hmac.compare_digest(known, password):
+            return self._reply(
+                401, {"error": {"code": 401, "message": "The username or password is wrong."}}
+            )
+        if self.project_id and scope != self.project_id:
+            return self._reply(400, {"error": {"code": 400, "message": "Project scope invalid."}})
+        token = f"sim-iam-{uuid.uuid4().hex}"
+        self.issued_tokens.add(token)
+        now = self.clock.now()
+        stamp = "%Y-%m-%dT%H:%M:%S.000000Z"
+        answer = {
+            "token": {
+                "methods": ["password"],
+                "issued_at": now.strftime(stamp),
+                "expires_at": (now + timedelta(hours=24)).strftime(stamp),
+                "project": {"id": scope},
+                "user": {"name": name, "domain": {"name": domain}},
+            }
+        }
+        return self._reply(201, answer, **{"X-Subject-Token": token})
+
+
+def simulator_from_env(
+    jobs: list[SimJob], env: dict[str, str] | None = None, **kwargs: Any
+) -> DrsSimulator:
+    """A simulator accepting every credential the environment names (CONTRACT.md)."""
+    source = dict(os.environ if env is None else env)
+
+    def get(name: str) -> str | None:
+        return source.get(name) or None
+
+    users: dict[str, str] = {}
+    user, password = get("IAM_USERNAME"), get("IAM_PASSWORD")
+    if user and password:
+        domain = get("IAM_DOMAIN")
+        users[f"{domain}/{user}" if domain else user] = password
+    return DrsSimulator(
+        jobs,
+        project_id=get("DRS_PROJECT_ID"),
+        token=get("DRS_AUTH_TOKEN"),
+        ak=get("HUAWEICLOUD_SDK_AK"),
+        sk=get("HUAWEICLOUD_SDK_SK"),
+        iam_users=users,
+        **kwargs,
+    )
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    jobs = load_jobs_file(args.jobs) if getattr(args, "jobs", None) else demo_jobs()
+    sim = simulator_from_env(
+        jobs, host=getattr(args, "host", "127.0.0.1"), port=args.port, max_clock_skew=900.0
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with sim:
+        creds = [
+            name
+            for name, on in (
+                ("token", sim.token),
+                ("AK/SK", sim.ak and sim.sk),
+                ("IAM login", sim.iam_users),
+            )
+            if on
+        ]
+        print(f"DRS simulator listening on {sim.url}", flush=True)
+        print(f"  project: {sim.project_id or 'any'}; credentials: {', '.join(creds) or 'any'}")
+        for job in sim.jobs.values():
+            print(f"  job {job.job_id}: {len(job.steps)} steps, {job.step_seconds:g}s each")
+        print("Press Ctrl+C to stop.", flush=True)
+        await stop.wait()
+    return 0
+
+
+def run_simulator(args: argparse.Namespace) -> int:
+    """`drs-bot simulator [--port N] [--host H] [--jobs FILE]`."""
+    import sys
+
+    try:
+        return asyncio.run(_serve(args))
+    except UsageError as exc:
+        print(f"drs-bot simulator: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"drs-bot simulator: cannot listen on port {args.port}: {exc.strerror}", file=sys.stderr
+        )
+        return 2
