@@ -84,6 +84,7 @@ class DrsSimulator:
         self.iam_logins: list[dict[str, Any]] = []
         self.issued_tokens: set[str] = set()
         self._first_seen: dict[str, float] = {}
+        self._answered: dict[str, int] = {}  # 200 answers per job (faulted ones do not move it)
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -92,6 +93,7 @@ class DrsSimulator:
     def add_job(self, job: SimJob) -> None:
         self.jobs[job.job_id] = job
         self._first_seen.pop(job.job_id, None)
+        self._answered.pop(job.job_id, None)
 
     def remove_job(self, job_id: str) -> None:
         """The job is deleted: from now on it answers 400 DRS.10000010."""
@@ -184,7 +186,8 @@ class DrsSimulator:
             return self._reply(400, NOT_FOUND)
         now = self.clock.monotonic()
         first = self._first_seen.setdefault(job_id, now)
-        return self._reply(200, job.step_at(now - first, self.calls[job_id]))
+        answered = self._answered[job_id] = self._answered.get(job_id, 0) + 1
+        return self._reply(200, job.step_at(now - first, answered))
 
     async def _authorized(self, request: web.Request) -> bool:
         if self.open_auth:

@@ -1,0 +1,104 @@
+"""`drs-bot check JOB_ID`: one progress query (or a live watch) from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from bot.clock import Clock, SystemClock
+from bot.config import load_settings
+from bot.drs.client import DrsClient
+from bot.drs.factory import build_drs_client
+from bot.drs.jobid import parse_job_id
+from bot.drs.progress import Phase, Progress
+from bot.errors import CredentialsRefused, DrsError, InvalidJobId, JobNotFound
+
+EXIT_OK, EXIT_API, EXIT_USAGE = 0, 1, 2
+
+
+def describe(progress: Progress) -> str:
+    """One line that reads well on a phone: job, phase, rows, upload state."""
+    phase = progress.phase
+    label = phase.value
+    status = progress.process_status
+    if status and phase is Phase.PARSING:
+        label += f" (status {status})"  # unknown values are shown verbatim
+    parts = [f"{progress.job_id}: {label}"]
+    if progress.parsed_success_number is not None:
+        parts.append(f"{progress.parsed_success_number:,} rows parsed")
+    elif progress.parsed_success_raw:
+        parts.append(f"rows: {progress.parsed_success_raw}")
+    upload = {True: "upload complete", False: "upload not complete", None: "upload state unknown"}
+    parts.append(upload[progress.send_success])
+    return " · ".join(parts)
+
+
+def _render(progress: Progress, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(progress.to_json(), ensure_ascii=False)
+    return describe(progress)
+
+
+async def _watch(
+    client: DrsClient,
+    args: argparse.Namespace,
+    job_id: str,
+    interval: float,
+    clock: Clock,
+    out: TextIO,
+) -> int:
+    live = out.isatty() and not args.json
+    last = ""
+    while True:
+        try:
+            progress = await client.query(job_id, job_type=args.job_type, language=args.lang)
+            line = _render(progress, args.json)
+            finished = progress.finished
+        except (JobNotFound, CredentialsRefused):
+            if live:
+                out.write("\n")
+            raise
+        except DrsError as exc:
+            # Throttled/unavailable after this query's retries: keep watching, say so.
+            line, finished = f"{job_id}: no answer this time, retrying ({exc.describe()})", False
+        if live:
+            out.write("\r\033[K" + line)
+            out.flush()
+        elif line != last:
+            out.write(line + "\n")
+            out.flush()
+        last = line
+        if finished:
+            if live:
+                out.write("\n")
+            return EXIT_OK
+        await clock.sleep(interval)
+
+
+async def run_check(
+    args: argparse.Namespace, *, clock: Clock | None = None, out: TextIO | None = None
+) -> int:
+    """Exit 0 when DRS answered (any phase), 1 for API errors, 2 for usage/settings errors."""
+    out = out or sys.stdout
+    try:
+        job_id = parse_job_id(args.job_id)  # before settings and before any request
+    except InvalidJobId as exc:
+        print(f"drs-bot check: {exc.user_message()}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = load_settings()  # ConfigError -> exit 2 in bot.cli
+    clock = clock or SystemClock()
+    client = build_drs_client(settings, clock=clock)
+    try:
+        async with client:
+            if getattr(args, "watch", False):
+                return await _watch(
+                    client, args, job_id, settings.poll_interval_seconds, clock, out
+                )
+            progress = await client.query(job_id, job_type=args.job_type, language=args.lang)
+            print(_render(progress, args.json), file=out)
+            return EXIT_OK
+    except DrsError as exc:
+        print(f"drs-bot check: {exc.user_message()}", file=sys.stderr)
+        return EXIT_API
