@@ -15,12 +15,12 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.sandbox.slack_methods import SlackMethods, decode_blocks, truthy
 from bot.sandbox.slack_state import (
     Call,
     Channel,
     Ephemeral,
     ResponsePost,
-    SlackState,
     StoredMessage,
 )
 
@@ -54,7 +54,7 @@ class _ResponseUrl:
     posts: int = 0
 
 
-class SlackStandIn(SlackState):
+class SlackStandIn(SlackMethods):
     """Slack's Web API as far as the bot uses it, recording every call (an async context manager).
 
     `api_url` is what `AsyncWebClient(base_url=...)` and `SLACK_API_URL` take. Unknown channels
@@ -194,13 +194,22 @@ class SlackStandIn(SlackState):
         key = request.match_info["key"]
         target = self._response_urls.get(key)
         body = await _read_params(request)
-        self._record(Call("response_url", body, self._clock.now(), url_key=key))
+        call = Call("response_url", body, self._clock.now(), url_key=key)
+        error = None
         if target is None:
-            return web.Response(status=404, text="expired_url")
-        target.posts += 1
-        if target.posts > 5:  # Slack allows 5 posts per response_url
-            return web.Response(status=404, text="used_url")
-        self._apply_response(key, target, body)
+            error = "expired_url"
+        else:
+            target.posts += 1
+            if target.posts > 5:  # Slack allows 5 posts per response_url
+                error = "used_url"
+            else:
+                self._apply_response(key, target, body)
+        if error is not None:
+            call.status, call.error = 404, error
+        # Recorded after the state changed, so listeners and wait_for see the result.
+        self._record(call)
+        if error is not None:
+            return web.Response(status=404, text=error)
         return web.Response(text="ok")
 
     def _apply_response(self, key: str, target: _ResponseUrl, body: dict[str, Any]) -> None:
@@ -210,9 +219,9 @@ class SlackStandIn(SlackState):
             user=target.user,
             response_type=str(body.get("response_type") or "ephemeral"),
             text=str(body.get("text") or ""),
-            blocks=_blocks(body.get("blocks")),
-            replace_original=_truthy(body.get("replace_original")),
-            delete_original=_truthy(body.get("delete_original")),
+            blocks=decode_blocks(body.get("blocks")),
+            replace_original=truthy(body.get("replace_original")),
+            delete_original=truthy(body.get("delete_original")),
             at=self._clock.now(),
         )
         self.responses.append(post)
@@ -267,119 +276,6 @@ class SlackStandIn(SlackState):
         self._record(call)
         return web.json_response(result)
 
-    async def _auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": f"{self.url}/",
-            "team": "Sandbox",
-            "user": "drs-bot",
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": "B0DRSBOT",
-            "is_enterprise_install": False,
-        }
-
-    async def _post_message(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel = str(p.get("channel") or "")
-        if err := self.channel_error(channel):
-            return {"ok": False, "error": err}
-        text, blocks = str(p.get("text") or ""), _blocks(p.get("blocks"))
-        if not text and not blocks:
-            return {"ok": False, "error": "no_text"}
-        thread_ts = str(p["thread_ts"]) if p.get("thread_ts") else None
-        msg = self.store_message(
-            channel,
-            text,
-            blocks,
-            thread_ts=thread_ts,
-            reply_broadcast=_truthy(p.get("reply_broadcast")),
-            at=self._clock.now(),
-        )
-        self._notify()
-        return {"ok": True, "channel": channel, "ts": msg.ts, "message": msg.as_api()}
-
-    async def _update(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel = str(p.get("channel") or "")
-        if err := self.channel_error(channel):
-            return {"ok": False, "error": err}
-        msg = self.find_message(channel, str(p.get("ts") or ""))
-        if msg is None or msg.deleted:
-            return {"ok": False, "error": "message_not_found"}
-        if msg.user != self.bot_user_id:
-            return {"ok": False, "error": "cant_update_message"}
-        msg.edit(str(p.get("text") or ""), _blocks(p.get("blocks")), self._clock.now())
-        self._notify()
-        return {"ok": True, "channel": channel, "ts": msg.ts, "text": msg.text}
-
-    async def _delete(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel = str(p.get("channel") or "")
-        msg = self.find_message(channel, str(p.get("ts") or ""))
-        if msg is None or msg.deleted:
-            return {"ok": False, "error": "message_not_found"}
-        msg.deleted = True
-        self._notify()
-        return {"ok": True, "channel": channel, "ts": msg.ts}
-
-    async def _post_ephemeral(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel = str(p.get("channel") or "")
-        if err := self.channel_error(channel):
-            return {"ok": False, "error": err}
-        if not p.get("user"):
-            return {"ok": False, "error": "user_not_found"}
-        text, blocks = str(p.get("text") or ""), _blocks(p.get("blocks"))
-        if not text and not blocks:
-            return {"ok": False, "error": "no_text"}
-        thread_ts = str(p["thread_ts"]) if p.get("thread_ts") else None
-        now = self._clock.now()
-        user = str(p["user"])
-        self.ephemeral_list.append(
-            Ephemeral(channel, user, text, blocks, thread_ts, "chat.postEphemeral", now)
-        )
-        self._notify()
-        return {"ok": True, "message_ts": self.next_ts()}
-
-    async def _permalink(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel = str(p.get("channel") or "")
-        if err := self.channel_error(channel, need_member=False):
-            return {"ok": False, "error": err}
-        msg = self.find_message(channel, str(p.get("message_ts") or ""))
-        if msg is None:
-            return {"ok": False, "error": "message_not_found"}
-        return {"ok": True, "channel": channel, "permalink": self.permalink(msg)}
-
-    async def _reactions_add(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = str(p.get("channel") or ""), str(p.get("timestamp") or "")
-        name = str(p.get("name") or "").strip(":")
-        if err := self.channel_error(channel):
-            return {"ok": False, "error": err}
-        if not name:
-            return {"ok": False, "error": "invalid_name"}
-        if self.strict and self.find_message(channel, ts) is None:
-            return {"ok": False, "error": "message_not_found"}
-        names = self.reaction_map.setdefault((channel, ts), [])
-        if name in names:
-            return {"ok": False, "error": "already_reacted"}
-        names.append(name)
-        self._notify()
-        return {"ok": True}
-
-    async def _conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
-        channel = str(p.get("channel") or "")
-        info = self.channel_info(channel)
-        if info is None:
-            return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "channel": info}
-
-    async def _users_info(self, p: dict[str, Any]) -> dict[str, Any]:
-        user = str(p.get("user") or "")
-        if not user:
-            return {"ok": False, "error": "user_not_found"}
-        profile = {"real_name": f"User {user}", "display_name": user.lower()}
-        return {
-            "ok": True,
-            "user": {"id": user, "name": user.lower(), "tz": "UTC", "profile": profile},
-        }
-
 
 async def _read_params(request: web.Request) -> dict[str, Any]:
     """Query string plus a JSON or form body, as Slack's API accepts either."""
@@ -404,21 +300,3 @@ def _bearer(request: web.Request) -> str | None:
     if header.lower().startswith("bearer "):
         return header[7:].strip()
     return None
-
-
-def _blocks(raw: Any) -> list[dict[str, Any]]:
-    """Blocks arrive as a list (JSON bodies) or a JSON string (form bodies)."""
-    if isinstance(raw, str) and raw:
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    if isinstance(raw, list):
-        return [b for b in raw if isinstance(b, dict)]
-    return []
-
-
-def _truthy(raw: Any) -> bool:
-    if isinstance(raw, str):
-        return raw.lower() in ("1", "true", "yes")
-    return bool(raw)
