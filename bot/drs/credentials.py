@@ -98,7 +98,8 @@ class IamPasswordAuth(httpx.Auth):
         http: httpx.AsyncClient,
         clock: Clock | None = None,
     ) -> None:
-        self._url = iam_url.rstrip("/") + "/v3/auth/tokens"
+        # Accept both the bare endpoint and one ending in /v3 (as some consoles show it).
+        self._url = iam_url.rstrip("/").removesuffix("/v3") + "/v3/auth/tokens"
         self._username = username
         self._password = password
         self._domain = domain
