@@ -189,7 +189,10 @@ class Watch(Base):
     told: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
 
-    polled_job: Mapped[PolledJob] = relationship(back_populates="watches", lazy="raise")
+    # Always loaded with the watch (one row, joined): async sessions cannot lazy-load.
+    polled_job: Mapped[PolledJob] = relationship(
+        back_populates="watches", lazy="joined", innerjoin=True
+    )
 
     @property
     def active(self) -> bool:
