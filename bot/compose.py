@@ -1,0 +1,58 @@
+"""Builds the running bot from settings: engine, sessions, DRS client, Slack gateway, clock."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings, require
+from bot.drs.factory import build_drs_client
+from bot.drs.retry import RetryPolicy
+from bot.runtime import Runtime
+from bot.slack.gateway import SlackGateway, build_web_client
+from bot.store.db import make_engine, make_sessionmaker, safe_url
+from bot.store.migrate import ensure_schema
+
+log = logging.getLogger(__name__)
+
+
+async def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    drs_transport: httpx.AsyncBaseTransport | None = None,
+    drs_retry: RetryPolicy | None = None,
+) -> Runtime:
+    """Check every setting `serve` needs (one error for all), then build and wire the parts."""
+    require(settings, drs=True, slack=True)
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    try:
+        await ensure_schema(engine, auto_upgrade=settings.db_auto_upgrade)
+    except BaseException:
+        await engine.dispose()
+        raise
+    log.info("database ready: %s", safe_url(settings.database_url))
+    drs = build_drs_client(settings, clock=clock, transport=drs_transport, retry=drs_retry)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = build_web_client(token, settings.slack_api_url)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        drs=drs,
+        slack=SlackGateway(client),
+        clock=clock,
+        project_id=settings.drs_project_id or "",
+    )
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    """Release connections; safe to call once at shutdown."""
+    await runtime.drs.aclose()
+    session = getattr(runtime.slack.client, "session", None)
+    if session is not None and not session.closed:
+        await session.close()
+    await runtime.engine.dispose()

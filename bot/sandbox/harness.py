@@ -1,0 +1,90 @@
+"""The bot wired to its local stand-ins (DRS simulator, Slack stand-in): sandbox, tests, benches."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.clock import Clock, SystemClock
+from bot.compose import build_runtime, close_runtime
+from bot.config import Settings, load_settings
+from bot.drs.retry import RetryPolicy
+from bot.drs.sim_jobs import SimJob
+from bot.drs.simulator import DrsSimulator
+from bot.runtime import Runtime
+from bot.sandbox.slack_standin import SlackStandIn
+
+PROJECT_ID = "0123456789abcdef0123456789abcdef"
+DRS_TOKEN = "sandbox-iam-token"
+BOT_TOKEN = "xoxb-sandbox-bot-token"
+SIGNING_SECRET = "sandbox-signing-secret"
+TEAM_ID = "T0SANDBOX"
+BOT_USER_ID = "U0DRSBOT"
+
+
+@dataclass
+class Harness:
+    simulator: DrsSimulator
+    slack: SlackStandIn
+    settings: Settings
+    env: dict[str, str]
+    runtime: Runtime | None = None
+
+
+def harness_env(
+    simulator: DrsSimulator, slack: SlackStandIn, database_url: str, **extra: str
+) -> dict[str, str]:
+    """The environment a real `drs-bot serve` needs to talk to these stand-ins."""
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DRS_ENDPOINT": simulator.url,
+        "DRS_PROJECT_ID": PROJECT_ID,
+        "DRS_AUTH_TOKEN": DRS_TOKEN,
+        "DATABASE_URL": database_url,
+    }
+    env.update(extra)
+    return env
+
+
+@asynccontextmanager
+async def stand_ins(
+    jobs: list[SimJob], *, clock: Clock | None = None
+) -> AsyncIterator[tuple[DrsSimulator, SlackStandIn]]:
+    """The DRS simulator and the Slack stand-in, started on ephemeral loopback ports."""
+    clock = clock or SystemClock()
+    simulator = DrsSimulator(jobs, project_id=PROJECT_ID, token=DRS_TOKEN, clock=clock)
+    slack = SlackStandIn(bot_token=BOT_TOKEN, team_id=TEAM_ID, bot_user_id=BOT_USER_ID, clock=clock)
+    await simulator.start()
+    try:
+        await slack.start()
+        try:
+            yield simulator, slack
+        finally:
+            await slack.close()
+    finally:
+        await simulator.stop()
+
+
+@asynccontextmanager
+async def harness(
+    jobs: list[SimJob],
+    *,
+    database_url: str,
+    clock: Clock | None = None,
+    drs_retry: RetryPolicy | None = None,
+    settings_env: Mapping[str, str] | None = None,
+) -> AsyncIterator[Harness]:
+    """Stand-ins plus a built Runtime (the same composition `serve` uses)."""
+    clock = clock or SystemClock()
+    async with stand_ins(jobs, clock=clock) as (simulator, slack):
+        env = harness_env(simulator, slack, database_url, **dict(settings_env or {}))
+        settings = load_settings(env)
+        runtime = await build_runtime(settings, clock=clock, drs_retry=drs_retry)
+        runtime.bot_user_id = BOT_USER_ID
+        try:
+            yield Harness(simulator, slack, settings, env, runtime)
+        finally:
+            await close_runtime(runtime)
