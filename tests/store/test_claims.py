@@ -1,0 +1,130 @@
+"""Leases: each due job is claimed by one owner per round, and abandoned leases are taken over."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.drs.progress import Progress
+from bot.store import repo
+from bot.store.models import PolledJob
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+Sessions = async_sessionmaker[AsyncSession]
+_serial = iter(range(10**9))
+
+
+async def add_jobs(
+    sessions: Sessions, n: int, *, due: datetime | None = NOW, paused: bool = False
+) -> list[int]:
+    rows = [
+        {
+            "project_id": "p1",
+            "job_id": f"00000000-0000-0000-0000-{next(_serial):012d}",
+            "query_type": "",
+            "language": "en-us",
+            "next_poll_at": due,
+            "paused": paused,
+            "consecutive_failures": 0,
+            "created_at": NOW,
+        }
+        for _ in range(n)
+    ]
+    async with sessions.begin() as s:
+        start = len((await s.scalars(PolledJob.__table__.select())).all())
+        await s.execute(insert(PolledJob), rows)
+        result = await s.scalars(
+            PolledJob.__table__.select().with_only_columns(PolledJob.id).order_by(PolledJob.id)
+        )
+        return list(result.all())[start:]
+
+
+async def claim(sessions: Sessions, owner: str, now: datetime, *, limit: int = 10) -> list[int]:
+    async with sessions.begin() as s:
+        return [
+            j.id
+            for j in await repo.claim_due(s, owner=owner, now=now, lease_seconds=60, limit=limit)
+        ]
+
+
+async def test_claims_only_due_unpaused_unleased_jobs_up_to_limit(db_sessions: Sessions) -> None:
+    due = await add_jobs(db_sessions, 3)
+    await add_jobs(db_sessions, 2, due=NOW + timedelta(seconds=1))
+    await add_jobs(db_sessions, 1, due=None)
+    await add_jobs(db_sessions, 1, paused=True)
+    first = await claim(db_sessions, "a", NOW, limit=2)
+    assert first == due[:2]
+    assert await claim(db_sessions, "b", NOW) == due[2:]
+    assert await claim(db_sessions, "b", NOW) == []  # leased jobs are not claimed again
+    async with db_sessions() as s:
+        job = await s.get(PolledJob, first[0])
+        assert job is not None and job.lease_owner == "a"
+        assert job.lease_expires_at == NOW + timedelta(seconds=60)
+
+
+async def test_released_job_is_claimable_again_when_due(db_sessions: Sessions) -> None:
+    (jid,) = await add_jobs(db_sessions, 1)
+    assert await claim(db_sessions, "a", NOW) == [jid]
+    async with db_sessions.begin() as s:
+        await repo.record_poll(
+            s, polled_job_id=jid, owner="a", now=NOW, next_poll_at=NOW + timedelta(seconds=30)
+        )
+        await repo.release_lease(s, polled_job_id=jid, owner="a")
+    assert await claim(db_sessions, "b", NOW + timedelta(seconds=29)) == []
+    assert await claim(db_sessions, "b", NOW + timedelta(seconds=30)) == [jid]
+
+
+async def test_abandoned_lease_is_taken_over_after_expiry(db_sessions: Sessions) -> None:
+    (jid,) = await add_jobs(db_sessions, 1)
+    assert await claim(db_sessions, "crashed", NOW) == [jid]
+    # "crashed" never records nor releases; until the lease expires nobody else polls.
+    assert await claim(db_sessions, "alive", NOW + timedelta(seconds=59)) == []
+    assert await claim(db_sessions, "alive", NOW + timedelta(seconds=60)) == [jid]
+    # The late owner's result is refused, and its release does not free the new lease.
+    body = {"send_success": True, "parsed_success_number": "7"}
+    late = Progress.from_body("x", body, NOW)
+    async with db_sessions.begin() as s:
+        with pytest.raises(repo.LeaseLost):
+            await repo.record_poll(
+                s, polled_job_id=jid, owner="crashed", now=NOW, next_poll_at=NOW, progress=late
+            )
+        await repo.release_lease(s, polled_job_id=jid, owner="crashed")
+    async with db_sessions() as s:
+        job = await s.get(PolledJob, jid)
+        assert job is not None and job.lease_owner == "alive" and job.rows is None
+
+
+async def test_two_concurrent_claimers_claim_each_of_1000_jobs_once_per_round(
+    db_sessions: Sessions,
+) -> None:
+    ids = set(await add_jobs(db_sessions, 1000))
+
+    async def claimer(owner: str, now: datetime) -> list[int]:
+        got: list[int] = []
+        while batch := await claim(db_sessions, owner, now, limit=37):
+            got += batch
+            await asyncio.sleep(0)  # let the other claimer in between batches
+        return got
+
+    for round_no in range(2):
+        now = NOW + timedelta(seconds=30 * round_no)
+        a, b = await asyncio.gather(claimer("a", now), claimer("b", now))
+        counts = Counter(a + b)
+        assert set(counts) == ids and max(counts.values()) == 1, f"round {round_no}"
+        if db_sessions.kw["bind"].dialect.name == "postgresql":
+            # Real concurrency (SQLite serializes writers, so one may take everything).
+            assert a and b, "both claimers should have taken a share"
+        # Finish the round: everything polled, leases released, due again in 30 s.
+        async with db_sessions.begin() as s:
+            await s.execute(
+                update(PolledJob).values(
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    next_poll_at=now + timedelta(seconds=30),
+                )
+            )
