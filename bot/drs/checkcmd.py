@@ -13,7 +13,7 @@ from bot.drs.client import DrsClient
 from bot.drs.factory import build_drs_client
 from bot.drs.jobid import parse_job_id
 from bot.drs.progress import Phase, Progress
-from bot.errors import CredentialsRefused, DrsError, InvalidJobId, JobNotFound
+from bot.errors import DrsError, InvalidJobId
 
 EXIT_OK, EXIT_API, EXIT_USAGE = 0, 1, 2
 
@@ -56,13 +56,17 @@ async def _watch(
             progress = await client.query(job_id, job_type=args.job_type, language=args.lang)
             line = _render(progress, args.json)
             finished = progress.finished
-        except (JobNotFound, CredentialsRefused):
-            if live:
-                out.write("\n")
-            raise
         except DrsError as exc:
-            # Throttled/unavailable after this query's retries: keep watching, say so.
+            if not exc.retryable:  # not found, refused, rejected: watching longer cannot help
+                if live:
+                    out.write("\n")
+                raise
+            # Throttled/unavailable even after this query's retries: keep watching, say so.
             line, finished = f"{job_id}: no answer this time, retrying ({exc.describe()})", False
+            if args.json:  # stdout stays JSON lines only
+                print(f"drs-bot check: {line}", file=sys.stderr)
+                await clock.sleep(interval)
+                continue
         if live:
             out.write("\r\033[K" + line)
             out.flush()

@@ -222,3 +222,41 @@ def test_describe_shows_unknown_status_verbatim() -> None:
         JOB, {"send_success": True, "process_status": "pending"}, FakeClock().now()
     )
     assert describe(progress) == f"{JOB}: parsing (status pending) · upload complete"
+
+
+def set_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    for key in [k for k in os.environ if k.startswith(_OURS)]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
+async def test_watch_keeps_going_through_an_outage(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock()
+    async with sim(clock=clock) as s:
+        set_env(monkeypatch, env_for(s, DRS_AUTH_TOKEN="tok-secret"))
+        s.faults.fail_next = 4  # the first poll's every try fails
+        out = io.StringIO()
+        args = argparse.Namespace(job_id=JOB, job_type=None, lang=None, json=True, watch=True)
+        assert await run_check(args, clock=clock, out=out) == 0
+    assert "no answer this time" in capsys.readouterr().err
+    assert [json.loads(line)["phase"] for line in out.getvalue().splitlines()] == [
+        "uploading",
+        "parsing",
+        "succeeded",
+    ]
+
+
+async def test_watch_stops_with_1_when_the_job_is_deleted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock()
+    async with sim(clock=clock) as s:
+        set_env(monkeypatch, env_for(s, DRS_AUTH_TOKEN="tok-secret"))
+        s.remove_job(JOB)
+        args = argparse.Namespace(job_id=JOB, job_type=None, lang=None, json=False, watch=True)
+        assert await run_check(args, clock=clock, out=io.StringIO()) == 1
+    assert "DRS.10000010" in capsys.readouterr().err
+    assert s.calls[JOB] == 1
