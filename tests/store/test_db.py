@@ -1,0 +1,112 @@
+"""Database URLs get their async driver; the engine keeps UTC; the ping tells up from down."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.errors import ConfigError
+from bot.store.db import make_engine, make_sessionmaker, normalize_url, ping, safe_url
+from bot.store.models import PolledJob
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///drs_bot.sqlite3", "sqlite+aiosqlite:///drs_bot.sqlite3"),
+        ("sqlite:////var/lib/bot/db.sqlite3", "sqlite+aiosqlite:////var/lib/bot/db.sqlite3"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgres://u:pw@db.example:5432/bot", "postgresql+asyncpg://u:pw@db.example:5432/bot"),
+        ("postgresql://u@127.0.0.1/test", "postgresql+asyncpg://u@127.0.0.1/test"),
+        ("postgresql+asyncpg://u@h/d", "postgresql+asyncpg://u@h/d"),
+        ("postgres://u@h/d?sslmode=require", "postgresql+asyncpg://u@h/d?ssl=require"),
+    ],
+)
+def test_urls_get_the_async_driver(given: str, expected: str) -> None:
+    assert normalize_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    "bad", ["mysql://u:secret@h/d", "postgresql+psycopg2://u:secret@h/d", "not a url", ""]
+)
+def test_other_urls_are_a_config_error_without_the_password(bad: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        normalize_url(bad)
+    text = caught.value.user_message()
+    assert "DATABASE_URL" in text and "sqlite:///" in text and "postgresql://" in text
+    assert "secret" not in text
+
+
+def test_safe_url_hides_the_password() -> None:
+    assert "hunter2" not in safe_url("postgres://bot:hunter2@db/bot")
+
+
+async def test_datetimes_round_trip_as_aware_utc(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        plus8 = timezone(timedelta(hours=8))
+        async with make_sessionmaker(engine).begin() as s:
+            s.add(
+                PolledJob(
+                    project_id="p",
+                    job_id="j",
+                    created_at=datetime(2026, 1, 1, 20, 0, tzinfo=plus8),
+                    next_poll_at=datetime(2026, 1, 1, 12, 0, 1, tzinfo=UTC),
+                )
+            )
+        async with make_sessionmaker(engine)() as s:
+            job = (await s.scalars(select(PolledJob))).one()
+            # Compared across zones: 20:00+08:00 is 12:00Z, before 12:00:01Z.
+            due = await s.scalars(
+                select(PolledJob.id).where(PolledJob.next_poll_at > PolledJob.created_at)
+            )
+            assert due.all() == [job.id]
+        assert job.created_at == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+        assert job.created_at.tzinfo is not None and job.created_at.utcoffset() == timedelta(0)
+    finally:
+        await engine.dispose()
+
+
+async def test_naive_datetimes_are_refused(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        with pytest.raises(Exception, match="naive datetime"):
+            async with make_sessionmaker(engine).begin() as s:
+                s.add(PolledJob(project_id="p", job_id="j", created_at=datetime(2026, 1, 1)))
+    finally:
+        await engine.dispose()
+
+
+async def test_ping_answers_for_a_live_database(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert await ping(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_ping_is_false_when_the_database_is_gone(tmp_path: Path) -> None:
+    missing_dir = tmp_path / "no" / "such" / "dir"
+    engine = make_engine(f"sqlite:///{missing_dir}/x.sqlite3")
+    down = make_engine("postgresql://postgres@127.0.0.1:1/none")  # port 1: refused at once
+    try:
+        assert not await ping(engine)
+        assert not await ping(down, within=5)
+    finally:
+        await engine.dispose()
+        await down.dispose()
+
+
+async def test_sqlite_uses_wal_and_foreign_keys(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+            fks = (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar_one()
+        assert (str(mode).lower(), fks) == ("wal", 1)
+    finally:
+        await engine.dispose()
