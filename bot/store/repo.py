@@ -14,6 +14,7 @@ Watches (one per Slack place and job; a place is team, channel and the request's
     active_watches_for_job(polled_job_id=) -> [Watch]
     record_delivery(watch_id=, told=, now=, state=None, thread_ts=None)
     end_watch(watch_id=, state=, now=)
+    delete_watch(watch_id=)                   undo a creation (e.g. the card could not be posted)
 Polling (one poll per job per interval across replicas, by lease):
     claim_due(owner=, now=, lease_seconds=, limit=) -> [PolledJob]   commit soon after
     record_poll(polled_job_id=, owner=, now=, next_poll_at=, progress= | error_kind=...)
@@ -390,6 +391,17 @@ async def end_watch(session: AsyncSession, *, watch_id: int, state: str, now: da
     watch.updated_at = now
     await session.flush()
     await _idle_unwatched(session, {watch.polled_job_id})
+
+
+async def delete_watch(session: AsyncSession, *, watch_id: int) -> None:
+    """Remove a watch outright (a creation undone); its job stops being polled if orphaned."""
+    watch = await session.get(Watch, watch_id, populate_existing=True)
+    if watch is None:
+        return
+    job_id = watch.polled_job_id
+    await session.delete(watch)
+    await session.flush()
+    await _idle_unwatched(session, {job_id})
 
 
 # ---- polling -----------------------------------------------------------------------------

@@ -246,3 +246,18 @@ async def test_orphans_and_paused_jobs(db_sessions: Sessions) -> None:
     async with db_sessions.begin() as s:
         assert await repo.deactivate_orphans(s) == 1
         assert await repo.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5) == []
+
+
+async def test_deleting_a_new_watch_frees_the_place_and_idles_the_job(
+    db_sessions: Sessions,
+) -> None:
+    w, _ = await watch(db_sessions)
+    async with db_sessions.begin() as s:
+        await repo.delete_watch(s, watch_id=w.id)
+        await repo.delete_watch(s, watch_id=w.id)  # gone already: nothing to do
+    async with db_sessions() as s:
+        assert await repo.get_watch(s, watch_id=w.id) is None
+        job = await s.get(PolledJob, w.polled_job_id)
+        assert job is not None and job.next_poll_at is None
+    again, created = await watch(db_sessions)
+    assert created and again.id != w.id
