@@ -83,6 +83,7 @@ class PolledJob(Base):
     __tablename__ = "drs_polled_jobs"
     __table_args__ = (
         UniqueConstraint("project_id", "job_id", "query_type", name="uq_drs_polled_jobs_key"),
+        {"sqlite_autoincrement": True},  # ids are never reused (PostgreSQL's never are)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -162,6 +163,8 @@ class Watch(Base):
         ),
         Index("ix_drs_watches_job_state", "polled_job_id", "state"),
         Index("ix_drs_watches_place", "team_id", "channel_id", "state"),
+        # Card buttons carry the watch id: a deleted watch's id must never name a new one.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -50,6 +50,7 @@ def upgrade() -> None:
         _ts("created_at", nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_drs_polled_jobs"),
         sa.UniqueConstraint("project_id", "job_id", "query_type", name="uq_drs_polled_jobs_key"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_drs_polled_jobs_next_poll_at", "drs_polled_jobs", ["next_poll_at"])
 
@@ -81,6 +82,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_drs_watches"),
+        sqlite_autoincrement=True,  # card buttons carry watch ids: never reuse one
     )
     op.create_index(
         "uq_drs_watches_active_place",
