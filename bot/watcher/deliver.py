@@ -1,0 +1,161 @@
+"""Delivering one watch's decision to Slack, recording what it was told after each accepted call.
+
+`told_after` is stored right after Slack accepts each action, so a crash between a delivery
+and its record repeats at most that one message, and never skips one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import DestinationGone, SlackError
+from bot.runtime import Runtime
+from bot.slack.cards import watch_card
+from bot.slack.views import card_view
+from bot.store import repo
+from bot.store.models import PolledJob, Watch, WatchState
+from bot.watcher.messages import render_observed
+from bot.watcher.policy import Action, Decision, Observation, PolicyConfig, Told, WatchFacts
+
+log = logging.getLogger(__name__)
+
+# A card that cannot be edited any more (deleted by someone, too old) must not block replies.
+CARD_GONE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+# Bot-wide failures: ending every watch would throw away work that resumes once fixed.
+BOT_WIDE_ERRORS = frozenset({"invalid_auth", "token_revoked"})
+
+
+@dataclass
+class Delivered:
+    """What happened to one watch in one sweep."""
+
+    sent: int = 0  # Slack calls accepted
+    ended: str | None = None  # the watch's end state, when it ended now
+    retry: bool = False  # a Slack error left something undelivered (tried again next poll)
+
+
+def watch_facts(watch: Watch) -> WatchFacts:
+    return WatchFacts(
+        created_at=watch.created_at,
+        expires_at=watch.expires_at,
+        requested_by=watch.requested_by,
+        joined_by=tuple(watch.joined_by or ()),
+        has_card=watch.card_ts is not None,
+    )
+
+
+def told_of(watch: Watch) -> Told:
+    return Told.from_dict(watch.told)
+
+
+class WatchDelivery:
+    """Performs one decision's actions for one watch, in order."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        watch: Watch,
+        job: PolledJob,
+        *,
+        obs: Observation,
+        now: datetime,
+        config: PolicyConfig,
+    ) -> None:
+        self.rt = runtime
+        self.watch = watch
+        self.job = job
+        self.obs = obs
+        self.now = now
+        self.config = config
+        self.facts = watch_facts(watch)
+        self.channel = watch.card_channel or watch.channel_id
+        # Replies go under the request's thread, or else under the card itself.
+        self.thread_ts = watch.thread_ts or watch.card_ts
+
+    async def run(self, told: Told, decision: Decision) -> Delivered:
+        result = Delivered()
+        recorded = told
+        for action in decision.actions:
+            try:
+                await self._perform(action)
+            except DestinationGone as exc:
+                if exc.error in BOT_WIDE_ERRORS:
+                    log.error("watch %s: %s; fix SLACK_BOT_TOKEN", self.watch.id, exc)
+                    result.retry = True
+                    return result
+                log.warning("watch %s ends as undeliverable: %s", self.watch.id, exc)
+                await self._end(WatchState.UNDELIVERABLE.value)
+                result.ended = WatchState.UNDELIVERABLE.value
+                return result
+            except SlackError as exc:
+                if action.kind == "card" and exc.error in CARD_GONE_ERRORS:
+                    log.info("watch %s: card not editable (%s); replies go on", self.watch.id, exc)
+                else:
+                    log.warning("watch %s: %s; will try again next poll", self.watch.id, exc)
+                    result.retry = True
+                    return result
+            else:
+                result.sent += 1
+            end = action.told_after.end_state if action.told_after.final else None
+            await self._record(action.told_after, end, reply=action.kind == "reply")
+            recorded = action.told_after
+            result.ended = end or result.ended
+        end = decision.end_state if decision.told.final else None
+        if decision.told != recorded or (end is not None and result.ended is None):
+            await self._record(decision.told, end, reply=False)
+            result.ended = end or result.ended
+        return result
+
+    async def _perform(self, action: Action) -> None:
+        gateway = self.rt.slack
+        if action.kind == "card":
+            assert self.watch.card_ts is not None  # the sweep skips watches without a card
+            view = card_view(
+                self.watch,
+                self.job,
+                state=action.card_state,
+                progress=self.obs.progress,
+                note=action.card_note,
+                checked_at=self.now,
+            )
+            await gateway.update(self.channel, self.watch.card_ts, watch_card(view))
+        elif action.kind == "reply":
+            assert action.reply is not None
+            message = render_observed(
+                action.reply,
+                job_id=self.job.job_id,
+                obs=self.obs,
+                facts=self.facts,
+                now=self.now,
+                config=self.config,
+                project_id=self.rt.project_id,
+            )
+            await gateway.post(
+                self.channel, message, thread_ts=self.thread_ts, broadcast=action.broadcast
+            )
+        else:
+            assert self.watch.card_ts is not None and action.reaction is not None
+            await gateway.react(self.channel, self.watch.card_ts, action.reaction)
+
+    async def _record(self, told: Told, end: str | None, *, reply: bool) -> None:
+        # The first reply under the card makes the card's thread this watch's thread.
+        thread = self.thread_ts if reply and self.watch.thread_ts is None else None
+        async with self.rt.sessions.begin() as session:
+            await repo.record_delivery(
+                session,
+                watch_id=self.watch.id,
+                told=told.to_dict(),
+                now=self.rt.clock.now(),
+                state=end,
+                thread_ts=thread,
+            )
+        if thread is not None:
+            self.watch.thread_ts = thread
+
+    async def _end(self, state: str) -> None:
+        async with self.rt.sessions.begin() as session:
+            await repo.end_watch(
+                session, watch_id=self.watch.id, state=state, now=self.rt.clock.now()
+            )

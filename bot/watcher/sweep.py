@@ -1,0 +1,369 @@
+"""One sweep of the watcher: claim due jobs, poll each once, fan the result out to its watches.
+
+Per job, while holding its lease: query DRS (a short retry; backing off across polls is this
+module's job), record the poll, decide for every active watch with a card, deliver (see
+`bot.watcher.deliver`), release the lease. Database transactions never span a DRS or Slack
+await. Nothing here raises out of `poll_once`: failures are logged and counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from bot.drs.progress import Progress
+from bot.drs.retry import RetryPolicy
+from bot.errors import BotError, CredentialsRefused, DrsError, JobNotFound
+from bot.runtime import Runtime
+from bot.store import repo
+from bot.store.models import PolledJob, Watch
+from bot.watcher.deliver import WatchDelivery, told_of, watch_facts
+from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 300.0
+
+
+@dataclass
+class SweepStats:
+    """Counts from one `poll_once` (or a sum of them)."""
+
+    claimed: int = 0  # jobs leased this sweep
+    polled: int = 0  # DRS queries that returned a progress
+    failed: int = 0  # DRS queries that did not (unavailable, throttled, refused, not found)
+    delivered: int = 0  # Slack calls accepted
+    ended: int = 0  # watches that ended
+    expired: int = 0  # watches ended by the expiry pass (job paused or backing off)
+    lost: int = 0  # leases lost to another replica (results dropped)
+    errors: int = 0  # unexpected errors (database, bugs): logged, never raised
+
+    def add(self, other: SweepStats) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """The claimed job's key fields, copied out of the session."""
+
+    id: int
+    job_id: str
+    query_type: str
+    language: str
+    due_at: datetime | None
+
+
+@dataclass
+class _Poll:
+    outcome: Outcome
+    progress: Progress | None = None
+    error: DrsError | None = None
+
+
+def backoff_seconds(interval: float, failures: int, retry_after: float | None = None) -> float:
+    """interval * 2^(failures-1), at least Retry-After, capped at 5 minutes."""
+    delay = interval * 2.0 ** max(failures - 1, 0)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return min(delay, max(MAX_BACKOFF_SECONDS, interval))
+
+
+def observation(job: PolledJob, poll: _Poll) -> Observation:
+    error = poll.error.message if poll.error is not None else None
+    return Observation(
+        outcome=poll.outcome,
+        progress=poll.progress or job.progress(),
+        consecutive_failures=job.consecutive_failures,
+        last_change_at=job.last_change_at,
+        first_seen_at=job.first_seen_at,
+        error_message=error or (job.last_error_message if poll.outcome is not Outcome.OK else None),
+    )
+
+
+def stored_observation(job: PolledJob) -> Observation:
+    """What is known without polling (the expiry pass)."""
+    if job.paused:
+        outcome = Outcome.CREDENTIALS
+    elif job.last_error_kind == "not_found":
+        outcome = Outcome.NOT_FOUND
+    elif job.consecutive_failures > 0:
+        outcome = Outcome.UNAVAILABLE
+    else:
+        outcome = Outcome.OK
+    return observation(job, _Poll(outcome))
+
+
+class Sweeper:
+    """Claims due jobs and polls them; `serve`'s scheduler calls `poll_once` every tick."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        concurrency: int | None = None,
+        lease_seconds: float | None = None,
+        batch: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        settings = runtime.settings
+        self.rt = runtime
+        self.interval = settings.poll_interval_seconds
+        self.concurrency = concurrency or settings.poll_concurrency
+        self.lease_seconds = lease_seconds or max(30.0, 3 * self.interval)
+        self.batch = batch or max(self.concurrency * 4, 64)
+        self.config = PolicyConfig.from_settings(settings)
+        # Short: a down DRS is waited out across polls (backoff), not inside one sweep.
+        base = runtime.drs.retry
+        self.retry = retry or replace(
+            base, attempts=min(base.attempts, 2), deadline=min(base.deadline, 3.0)
+        )
+        self._sem = asyncio.Semaphore(self.concurrency)
+        self._draining = False
+        self._active = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ---- the sweep --------------------------------------------------------------------------
+
+    async def poll_once(self) -> SweepStats:
+        """Claim due jobs, poll each once with bounded concurrency, deliver; never raises."""
+        stats = SweepStats()
+        if self._draining:
+            return stats
+        self._active += 1
+        self._quiet.clear()
+        try:
+            claims = await self._claim(stats)
+            tasks = [asyncio.create_task(self._job(c, stats)) for c in claims]
+            self._tasks.update(tasks)
+            for task in tasks:
+                task.add_done_callback(self._tasks.discard)
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+            if not self._draining:
+                await self._expiry_pass(stats)
+        except Exception as exc:  # never stop the scheduler
+            stats.errors += 1
+            log.error("sweep failed: %s: %s", type(exc).__name__, exc)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._quiet.set()
+        if stats.claimed or stats.errors or stats.ended:
+            log.debug("sweep: %s", stats)
+        return stats
+
+    async def drain(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Stop claiming; let in-flight jobs finish (cancelled after `timeout`; leases released)."""
+        self._draining = True
+        try:
+            async with asyncio.timeout(timeout):
+                await self._quiet.wait()
+        except TimeoutError:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _claim(self, stats: SweepStats) -> list[_Claim]:
+        now = self.rt.clock.now()
+        async with self.rt.sessions.begin() as session:
+            jobs = await repo.claim_due(
+                session,
+                owner=self.rt.owner,
+                now=now,
+                lease_seconds=self.lease_seconds,
+                limit=self.batch,
+            )
+            claims = [
+                _Claim(j.id, j.job_id, j.query_type, j.language, j.next_poll_at) for j in jobs
+            ]
+        stats.claimed += len(claims)
+        return claims
+
+    async def _query(self, claim: _Claim) -> _Poll:
+        try:
+            progress = await self.rt.drs.query(
+                claim.job_id,
+                job_type=claim.query_type or None,
+                language=claim.language or None,
+                retry=self.retry,
+            )
+        except JobNotFound as exc:
+            return _Poll(Outcome.NOT_FOUND, error=exc)
+        except CredentialsRefused as exc:
+            log.error("DRS refused the credentials; job %s paused: %s", claim.job_id, exc)
+            return _Poll(Outcome.CREDENTIALS, error=exc)
+        except DrsError as exc:  # unavailable, throttled, rejected: back off and try again
+            log.info("poll of %s failed: %s", claim.job_id, exc.describe())
+            return _Poll(Outcome.UNAVAILABLE, error=exc)
+        except BotError as exc:  # e.g. a stored job ID the guard refuses: never a tight loop
+            log.warning("poll of %s failed: %s", claim.job_id, exc)
+            return _Poll(Outcome.UNAVAILABLE, error=DrsError(str(exc)))
+        return _Poll(Outcome.OK, progress=progress)
+
+    def _next_poll(self, claim: _Claim, poll: _Poll, failures: int, now: datetime) -> datetime:
+        interval = timedelta(seconds=self.interval)
+        if poll.outcome in (Outcome.OK, Outcome.CREDENTIALS, Outcome.NOT_FOUND):
+            # Keep the schedule (due + interval) unless that is in the past already.
+            slot = (claim.due_at or now) + interval
+            return slot if slot > now else now + interval / 2
+        retry_after = poll.error.retry_after if poll.error is not None else None
+        return now + timedelta(seconds=backoff_seconds(self.interval, failures, retry_after))
+
+    async def _job(self, claim: _Claim, stats: SweepStats) -> None:
+        release = True
+        try:
+            async with self._sem:
+                release = await self._poll_and_deliver(claim, stats)
+        except repo.LeaseLost:
+            stats.lost += 1
+            release = False
+            log.info("lease on %s lost to another replica; result dropped", claim.job_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            stats.errors += 1
+            log.error("job %s: %s: %s", claim.job_id, type(exc).__name__, exc)
+        finally:
+            if release:
+                await asyncio.shield(self._release(claim.id))
+
+    async def _release(self, polled_job_id: int) -> None:
+        try:
+            async with self.rt.sessions.begin() as session:
+                await repo.release_lease(session, polled_job_id=polled_job_id, owner=self.rt.owner)
+        except Exception as exc:  # the lease then simply expires
+            log.warning("could not release lease %s: %s", polled_job_id, type(exc).__name__)
+
+    async def _poll_and_deliver(self, claim: _Claim, stats: SweepStats) -> bool:
+        """Returns whether the lease still needs releasing."""
+        poll = await self._query(claim)
+        if poll.outcome is Outcome.OK:
+            stats.polled += 1
+        else:
+            stats.failed += 1
+        now = self.rt.clock.now()
+        async with self.rt.sessions.begin() as session:
+            before = await session.get(PolledJob, claim.id)
+            failures = (before.consecutive_failures if before else 0) + 1
+            job = await repo.record_poll(
+                session,
+                polled_job_id=claim.id,
+                owner=self.rt.owner,
+                now=now,
+                next_poll_at=self._next_poll(claim, poll, failures, now),
+                progress=poll.progress,
+                error_kind=None if poll.outcome is Outcome.OK else poll.outcome.value,
+                error_message=poll.error.describe() if poll.error is not None else None,
+                paused=True if poll.outcome is Outcome.CREDENTIALS else None,
+            )
+            watches = await repo.active_watches_for_job(session, polled_job_id=claim.id)
+            obs = observation(job, poll)
+            plans = self._plans(watches, obs, now)
+            if not plans:  # nothing to tell anyone: release in the same transaction
+                await repo.release_lease(session, polled_job_id=claim.id, owner=self.rt.owner)
+        if not plans:
+            return False
+        await self._deliver(plans, job, obs, now, stats)
+        return True
+
+    def _plans(
+        self, watches: list[Watch], obs: Observation, now: datetime
+    ) -> list[tuple[Watch, Told, Decision]]:
+        plans = []
+        for watch in watches:
+            if watch.card_ts is None:
+                continue  # the listener sets the card right after posting it
+            told = told_of(watch)
+            decision = decide(told, obs, watch_facts(watch), now, self.config)
+            if decision.actions or decision.told != told or decision.end_state:
+                plans.append((watch, told, decision))
+        return plans
+
+    async def _deliver(
+        self,
+        plans: list[tuple[Watch, Told, Decision]],
+        job: PolledJob,
+        obs: Observation,
+        now: datetime,
+        stats: SweepStats,
+    ) -> None:
+        for watch, told, decision in plans:
+            try:
+                delivery = WatchDelivery(self.rt, watch, job, obs=obs, now=now, config=self.config)
+                result = await delivery.run(told, decision)
+            except Exception as exc:  # one watch's trouble leaves the others untouched
+                stats.errors += 1
+                log.error("watch %s: %s: %s", watch.id, type(exc).__name__, exc)
+                continue
+            stats.delivered += result.sent
+            stats.ended += 1 if result.ended else 0
+
+    # ---- expiry of watches whose job is not being polled -----------------------------------
+
+    async def _expiry_pass(self, stats: SweepStats) -> None:
+        """End watches past expires_at even while their job is paused or backing off."""
+        now = self.rt.clock.now()
+        async with self.rt.sessions.begin() as session:
+            rows = await session.execute(
+                select(Watch.polled_job_id)
+                .join(Watch.polled_job)
+                .where(
+                    Watch.state == repo.ACTIVE,
+                    Watch.expires_at <= now,
+                    Watch.card_ts.is_not(None),
+                    or_(PolledJob.lease_owner.is_(None), PolledJob.lease_expires_at <= now),
+                )
+                .distinct()
+                .limit(self.batch)
+            )
+            job_ids = [r[0] for r in rows]
+        for polled_job_id in job_ids:
+            if self._draining:
+                return
+            if not await self._take_lease(polled_job_id, now):
+                continue
+            try:
+                async with self._sem:
+                    await self._expire_job(polled_job_id, stats)
+            except Exception as exc:
+                stats.errors += 1
+                log.error("expiry of job %s: %s: %s", polled_job_id, type(exc).__name__, exc)
+            finally:
+                await asyncio.shield(self._release(polled_job_id))
+
+    async def _take_lease(self, polled_job_id: int, now: datetime) -> bool:
+        async with self.rt.sessions.begin() as session:
+            result = await session.execute(
+                update(PolledJob)
+                .where(
+                    PolledJob.id == polled_job_id,
+                    or_(PolledJob.lease_owner.is_(None), PolledJob.lease_expires_at <= now),
+                )
+                .values(
+                    lease_owner=self.rt.owner,
+                    lease_expires_at=now + timedelta(seconds=self.lease_seconds),
+                )
+                .returning(PolledJob.id)
+                .execution_options(synchronize_session=False)
+            )
+            return result.first() is not None
+
+    async def _expire_job(self, polled_job_id: int, stats: SweepStats) -> None:
+        now = self.rt.clock.now()
+        async with self.rt.sessions.begin() as session:
+            job = await session.get(PolledJob, polled_job_id, populate_existing=True)
+            if job is None:
+                return
+            watches = await repo.active_watches_for_job(session, polled_job_id=polled_job_id)
+        obs = stored_observation(job)
+        due = [w for w in watches if w.expires_at <= now]
+        before = stats.ended
+        await self._deliver(self._plans(due, obs, now), job, obs, now, stats)
+        stats.expired += stats.ended - before
