@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the bot (HTTP on $PORT, or Socket Mode)")
     serve.add_argument("--no-watcher", action="store_true", help="web only: do not poll DRS")
+    serve.add_argument("--host", default="0.0.0.0", help="interface to listen on (default all)")
 
     check = sub.add_parser("check", help="query one job's template-import progress")
     check.add_argument("job_id", metavar="JOB_ID")

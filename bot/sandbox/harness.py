@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
 
 from bot.clock import Clock, SystemClock
 from bot.compose import build_runtime, close_runtime
@@ -88,3 +92,22 @@ async def harness(
             yield Harness(simulator, slack, settings, env, runtime)
         finally:
             await close_runtime(runtime)
+
+
+@asynccontextmanager
+async def serving(asgi: Any, *, host: str = "127.0.0.1") -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on an ephemeral loopback port; yield its base URL."""
+    config = uvicorn.Config(asgi, host=host, port=0, lifespan="on", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()  # raises what stopped it
+                raise RuntimeError("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await task

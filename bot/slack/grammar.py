@@ -175,7 +175,11 @@ def _job_ids(words: list[str], form: _Form) -> tuple[str, ...]:
 
 def _looks_like_id(word: str) -> bool:
     """Whether an unknown first word was meant as a job ID (then say what is wrong with it)."""
-    return any(ch.isdigit() for ch in word) or word.count("-") >= 2 or len(word) >= 20
+    return (
+        any(ch.isdigit() or ch in "/%.\\?#" for ch in word)
+        or word.count("-") >= 2
+        or len(word) >= 20
+    )
 
 
 def _parse(words: list[str], form: _Form) -> Command:

@@ -1,0 +1,40 @@
+"""The Bolt AsyncApp factory: one app per Runtime, listeners registered per surface."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+from bot.slack.listeners import actions, commands, events
+
+log = logging.getLogger(__name__)
+
+
+def build_app(rt: Runtime) -> AsyncApp:
+    """An AsyncApp that verifies Slack's signatures and answers every surface the bot has."""
+    secret = rt.settings.slack_signing_secret
+    app = AsyncApp(
+        client=rt.slack.client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        # Listeners ack first and keep working after the HTTP answer has gone back to Slack.
+        process_before_response=False,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    commands.register(app, rt)
+    events.register(app, rt)
+    actions.register(app, rt)
+
+    @app.error
+    async def _on_error(error: Exception, body: dict[str, Any]) -> None:
+        # Listeners turn BotErrors into sentences; anything reaching here is a bug, logged once.
+        log.error(
+            "unhandled error in a Slack listener (%s): %s",
+            body.get("type") or body.get("command"),
+            type(error).__name__,
+            exc_info=error,
+        )
+
+    return app
