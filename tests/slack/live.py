@@ -1,4 +1,4 @@
-"""A live bot for Slack tests (fixture `live_bot`): the real app over real HTTP, the simulator and the Slack stand-in."""
+"""A live bot for Slack tests (fixture `live_bot`): real app, real HTTP, simulator, stand-in."""
 
 from __future__ import annotations
 
