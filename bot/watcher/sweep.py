@@ -144,8 +144,8 @@ class Sweeper:
             self._tasks.update(tasks)
             for task in tasks:
                 task.add_done_callback(self._tasks.discard)
-            if tasks:
-                await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks:  # wait, not gather: a cancelled sweep leaves its jobs to finish
+                await asyncio.wait(tasks)
             if not self._draining:
                 await self._expiry_pass(stats)
         except Exception as exc:  # never stop the scheduler
@@ -165,6 +165,8 @@ class Sweeper:
         try:
             async with asyncio.timeout(timeout):
                 await self._quiet.wait()
+                if self._tasks:
+                    await asyncio.wait(list(self._tasks))
         except TimeoutError:
             for task in list(self._tasks):
                 task.cancel()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FakeClock
+from bot.clock import Clock, FakeClock
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.sandbox.harness import TEAM_ID, Harness, harness
@@ -54,7 +54,7 @@ def world(db_url: str) -> World:
 
     @asynccontextmanager
     async def _make(
-        jobs: list[SimJob], *, url: str | None = None, clock: FakeClock | None = None, **env: str
+        jobs: list[SimJob], *, url: str | None = None, clock: Clock | None = None, **env: str
     ) -> AsyncIterator[Harness]:
         settings_env = {"POLL_INTERVAL_SECONDS": str(INTERVAL), **env}
         async with harness(
