@@ -1,0 +1,161 @@
+"""`drs-bot serve` as a real process: settings errors, schema checks, and a watch end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from bot.drs.sim_jobs import SimJob
+from bot.sandbox.harness import SIGNING_SECRET, harness_env, stand_ins
+from bot.sandbox.slack_payloads import SlackSender, slash_command_body
+from bot.sandbox.slack_standin import SlackStandIn
+
+DRS_BOT = str(Path(sys.executable).with_name("drs-bot"))
+JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DRS_", "IAM_"))}
+    keep.pop("DATABASE_URL", None)
+    keep.update(extra)
+    return keep
+
+
+async def run(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        DRS_BOT,
+        *args,
+        env=env,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    return int(proc.returncode or 0), out.decode()
+
+
+async def test_serve_without_settings_lists_every_problem(tmp_path: Path) -> None:
+    code, out = await run("serve", env=clean_env(), cwd=tmp_path)
+    assert code == 2
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DRS_PROJECT_ID", "DRS_REGION"):
+        assert name in out
+    assert "Traceback" not in out
+
+
+async def test_serve_refuses_an_unmigrated_postgres(
+    tmp_path: Path, empty_pg_url: Callable[..., str]
+) -> None:
+    env = clean_env(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        DRS_ENDPOINT="http://127.0.0.1:9",
+        DRS_PROJECT_ID="p" * 32,
+        DRS_AUTH_TOKEN="token-value",
+        DATABASE_URL=empty_pg_url(scheme="postgres"),
+    )
+    code, out = await run("serve", env=env, cwd=tmp_path)
+    assert code != 0
+    assert "drs-bot db upgrade" in out
+    assert "Traceback" not in out
+    assert "token-value" not in out and "xoxb-test" not in out
+
+
+@asynccontextmanager
+async def serve_process(
+    env: dict[str, str], cwd: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    log = open(cwd / "serve.log", "ab")  # noqa: SIM115  # closed below, after the process
+    proc = await asyncio.create_subprocess_exec(
+        DRS_BOT, "serve", "--host", "127.0.0.1", env=env, cwd=cwd, stdout=log, stderr=log
+    )
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(proc.wait(), 15)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+        log.close()
+
+
+async def wait_healthy(url: str, proc: asyncio.subprocess.Process, cwd: Path) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            if proc.returncode is not None:
+                raise AssertionError((cwd / "serve.log").read_text())
+            try:
+                if (await client.get(f"{url}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError("serve did not become healthy: " + (cwd / "serve.log").read_text())
+
+
+def cards(slack: SlackStandIn) -> list:
+    return [m for m in slack.messages("C0SANDBOX") if not m.is_reply]
+
+
+async def test_serve_watches_a_job_to_the_end_and_survives_kill_9(tmp_path: Path) -> None:
+    job = SimJob(
+        JOB,
+        [
+            {"send_success": False},
+            {"send_success": True, "parsed_success_number": "120"},
+            {"send_success": True, "process_status": "success", "parsed_success_number": "500"},
+        ],
+        step_seconds=0,  # one step per answered query
+    )
+    async with stand_ins([job]) as (simulator, slack):
+        port = free_port()
+        env = clean_env(
+            **harness_env(simulator, slack, f"sqlite:///{tmp_path / 'bot.sqlite3'}"),
+            PORT=str(port),
+            POLL_INTERVAL_SECONDS="1",
+        )
+        url = f"http://127.0.0.1:{port}"
+        async with serve_process(env, tmp_path) as first:
+            await wait_healthy(url, first, tmp_path)
+            async with SlackSender(SIGNING_SECRET) as sender:
+                body = slash_command_body(text=JOB, response_url=slack.new_response_url())
+                assert (await sender.send(f"{url}/slack/events", body)).status_code == 200
+            await slack.wait_for(lambda: len(cards(slack)) == 1, timeout=15)
+            card = cards(slack)[0]
+            # the first poll after the card moves the job to parsing: a threaded reply
+            await slack.wait_for(lambda: len(slack.thread("C0SANDBOX", card.ts)) >= 1, timeout=15)
+            first.kill()  # kill -9: no shutdown, leases left behind
+            await first.wait()
+        async with serve_process(env, tmp_path) as second:
+            await wait_healthy(url, second, tmp_path)
+            await slack.wait_for(
+                lambda: len(slack.reactions("C0SANDBOX", card.ts)) == 1, timeout=90
+            )
+        assert len(cards(slack)) == 1, "a restart must continue on the same card"
+        replies = slack.thread("C0SANDBOX", card.ts)
+        finals = [m for m in replies if "500" in m.text]
+        assert len(finals) == 1
+        assert "<@U0USER>" in finals[0].text
+        assert card.edited_at is not None
+        log = (tmp_path / "serve.log").read_text()
+        assert "Traceback" not in log
+        for secret in ("xoxb-sandbox-bot-token", "sandbox-signing-secret", "sandbox-iam-token"):
+            assert secret not in log
