@@ -48,10 +48,7 @@ def sim_job(job_id: str, *steps: dict[str, Any]) -> SimJob:
 World = Callable[..., AbstractAsyncContextManager[Harness]]
 
 
-@pytest.fixture
-def world(db_url: str) -> World:
-    """`async with world(jobs, **env) as h`: stand-ins + runtime on a FakeClock and `db_url`."""
-
+def _world(default_url: str) -> World:
     @asynccontextmanager
     async def _make(
         jobs: list[SimJob], *, url: str | None = None, clock: Clock | None = None, **env: str
@@ -59,7 +56,7 @@ def world(db_url: str) -> World:
         settings_env = {"POLL_INTERVAL_SECONDS": str(INTERVAL), **env}
         async with harness(
             jobs,
-            database_url=url or db_url,
+            database_url=url or default_url,
             clock=clock or FakeClock(),
             drs_retry=NO_WAITS,
             settings_env=settings_env,
@@ -67,6 +64,18 @@ def world(db_url: str) -> World:
             yield h
 
     return _make
+
+
+@pytest.fixture
+def world(db_url: str) -> World:
+    """`async with world(jobs, **env) as h`: stand-ins + runtime on a FakeClock and `db_url`."""
+    return _world(db_url)
+
+
+@pytest.fixture
+def pg_world(pg_url: str) -> World:
+    """`world` on PostgreSQL only (replicas need row locks that SQLite does not have)."""
+    return _world(pg_url)
 
 
 async def add_watch(
