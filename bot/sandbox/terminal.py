@@ -1,0 +1,245 @@
+"""The sandbox's terminal channel: what Slack would show, as compact text lines (Rich)."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.emoji import Emoji
+from rich.text import Text
+
+from bot.sandbox.slack_standin import Call, SlackStandIn, StoredMessage
+
+# Slack's mrkdwn escapes and links, as the bot writes them.
+_LINK = re.compile(r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>")
+_DATE = re.compile(r"<!date\^(?P<ts>\d+)\^[^|>]*\|(?P<fallback>[^>]*)>")
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+# Methods that only read: nothing a person would see in Slack.
+_QUIET = {"auth.test", "chat.getPermalink", "conversations.info", "users.info"}
+_YOU = "(only visible to you)"
+
+
+def plain(text: str, names: dict[str, str] | None = None) -> str:
+    """Slack mrkdwn as plain terminal text: links to labels, dates to their fallback, emoji.
+
+    `names` maps user IDs to the names shown for `<@U123>` mentions.
+    """
+    text = _DATE.sub(lambda m: m.group("fallback"), text)
+
+    def link(match: re.Match[str]) -> str:
+        target, label = match.group("target"), match.group("label")
+        if target.startswith("@"):
+            return "@" + (names or {}).get(target[1:], label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            return label or "@" + target[1:]
+        return f"{label} ({target})" if label else target
+
+    text = _LINK.sub(link, text)
+    text = _BOLD.sub(r"\1", text)
+    return Emoji.replace(html.unescape(text))
+
+
+def _is_button(line: str) -> bool:
+    return line.startswith("[")
+
+
+def _texts(element: Any) -> Iterable[str]:
+    if isinstance(element, dict):
+        if element.get("type") in ("mrkdwn", "plain_text") and "text" in element:
+            yield str(element["text"])
+        elif element.get("type") == "button":
+            label = element.get("text", {}).get("text", "button")
+            yield f"[{label}]"
+        else:
+            for key in ("text", "fields", "elements"):
+                if key in element:
+                    yield from _texts(element[key])
+    elif isinstance(element, list):
+        for item in element:
+            yield from _texts(item)
+
+
+def block_lines(blocks: list[dict[str, Any]], names: dict[str, str] | None = None) -> list[str]:
+    """One or more plain lines per block; buttons as `[Label]`, fields joined with ` · `."""
+    lines: list[str] = []
+
+    def plain(text: str) -> str:
+        return _plain(text, names)
+
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "divider":
+            continue
+        if kind == "actions" or kind == "context":
+            joined = "  ".join(plain(t) for t in _texts(block.get("elements", [])))
+            if joined.strip():
+                lines.append(joined)
+            continue
+        if kind == "section" and block.get("fields"):
+            if block.get("text"):
+                lines.extend(plain(t) for t in _texts(block["text"]))
+            lines.append(" · ".join(plain(t).replace("\n", " ") for t in _texts(block["fields"])))
+            if block.get("accessory"):
+                lines.append("  ".join(_texts(block["accessory"])))
+            continue
+        lines.extend(plain(t) for t in _texts(block))
+    return [line for chunk in lines for line in chunk.splitlines() if line.strip()]
+
+
+_plain = plain
+
+
+class Transcript:
+    """Renders every visible Slack change as it happens; numbers messages `#1`, `#2`, ...
+
+    Thread replies are indented under a `↳ #N` marker naming their parent; edits show the
+    new text of the card they change; private answers say they are only visible to you.
+    """
+
+    def __init__(
+        self,
+        console: Console,
+        slack: SlackStandIn,
+        *,
+        bot_name: str = "drs-bot",
+        names: dict[str, str] | None = None,
+    ) -> None:
+        self.console = console
+        self.slack = slack
+        self.bot_name = bot_name
+        self.names = names or {}
+        self.labels: dict[str, int] = {}
+        self.problems: list[str] = []
+        self.last_activity = time.monotonic()
+        self._edits: dict[str, str] = {}
+
+    # -- numbering ---------------------------------------------------------------------------
+
+    def label(self, ts: str) -> int:
+        if ts not in self.labels:
+            self.labels[ts] = len(self.labels) + 1
+        return self.labels[ts]
+
+    def ts_of(self, label: int) -> str | None:
+        return next((ts for ts, n in self.labels.items() if n == label), None)
+
+    # -- lines -------------------------------------------------------------------------------
+
+    def _plain(self, text: str) -> str:
+        return plain(text, self.names)
+
+    def _blocks(self, blocks: list[dict[str, Any]]) -> list[str]:
+        return block_lines(blocks, self.names)
+
+    def _line(
+        self, indent: int, head: str, body: str, *, style: str = "", dim: bool = False
+    ) -> None:
+        text = Text(" " * indent)
+        text.append(head, style="bold " + style if style else "bold")
+        text.append(" " + body, style="dim" if dim else "")
+        self.console.print(text, soft_wrap=True)
+
+    def _body(self, indent: int, lines: list[str], *, dim: bool = False) -> None:
+        for line in lines:
+            self.console.print(
+                Text(" " * indent + line, style="dim" if dim else ""), soft_wrap=True
+            )
+
+    def typed(self, line: str, *, ts: str | None = None, thread_ts: str | None = None) -> None:
+        """The person's own line, as posted (numbered when it became a channel message)."""
+        if thread_ts is not None:
+            self._line(4, f"↳ #{self.label(thread_ts)} you ›", line, style="cyan")
+        elif ts is not None:
+            self._line(0, f"#{self.label(ts)} you ›", line, style="cyan")
+        else:
+            self._line(0, "you ›", line, style="cyan")
+
+    def private(
+        self, text: str, blocks: list[dict[str, Any]], *, thread_ts: str | None = None
+    ) -> None:
+        indent = 6 if thread_ts else 2
+        lines = self._blocks(blocks) or [self._plain(text)]
+        where = f"↳ #{self.label(thread_ts)} " if thread_ts else ""
+        self._line(indent, f"{where}{self.bot_name} {_YOU} ›", lines[0], style="yellow")
+        self._body(indent + 4, lines[1:])
+
+    def note(self, message: str) -> None:
+        self.console.print(Text("-- " + message, style="dim"), soft_wrap=True)
+
+    def problem(self, message: str) -> None:
+        """Something that makes the run a failure (shown now, counted for the exit code)."""
+        self.problems.append(message)
+        self.console.print(Text("!! " + message, style="bold red"), soft_wrap=True)
+
+    # -- the stand-in's calls ----------------------------------------------------------------
+
+    def on_call(self, call: Call) -> None:
+        """`SlackStandIn.add_listener` target: the state already holds the call's effect."""
+        self.last_activity = time.monotonic()
+        if call.method in _QUIET:
+            return
+        if not call.ok:
+            self._line(
+                2, "slack ›", f"{call.method} answered {call.error or call.status}", dim=True
+            )
+            return
+        if call.method == "chat.postMessage":
+            self._posted(self.slack.message_list[-1])
+        elif call.method == "chat.update":
+            msg = self.slack.find_message(str(call.params.get("channel")), str(call.params["ts"]))
+            if msg is not None:
+                self._edited(msg)
+        elif call.method == "chat.delete":
+            self._line(2, f"#{self.label(str(call.params.get('ts')))}", "deleted", dim=True)
+        elif call.method == "chat.postEphemeral":
+            e = self.slack.ephemeral_list[-1]
+            self.private(e.text, e.blocks, thread_ts=e.thread_ts)
+        elif call.method == "response_url":
+            self._responded(call)
+        elif call.method == "reactions.add":
+            ts = str(call.params.get("timestamp"))
+            name = str(call.params.get("name") or "").strip(":")
+            self._line(2, f"#{self.label(ts)}", f"reaction {Emoji.replace(f':{name}:')} :{name}:")
+
+    def _posted(self, msg: StoredMessage) -> None:
+        lines = [self._plain(msg.text)]
+        buttons = [line for line in self._blocks(msg.blocks) if _is_button(line)]
+        if msg.is_reply and msg.thread_ts is not None:
+            head = f"↳ #{self.label(msg.thread_ts)}"
+            if buttons:  # a card in a thread: numbered, so that its edits can name it
+                head += f" #{self.label(msg.ts)}"
+            head += f" {self.bot_name} ›"
+            if msg.reply_broadcast:
+                head += " (also sent to the channel)"
+            self._line(4, head, lines[0], style="green")
+            self._body(8, buttons, dim=True)
+        else:
+            self._line(0, f"#{self.label(msg.ts)} {self.bot_name} ›", lines[0], style="green")
+            self._body(4, buttons, dim=True)
+        self._edits[msg.ts] = msg.text
+
+    def _edited(self, msg: StoredMessage) -> None:
+        if self._edits.get(msg.ts) == msg.text and msg.history:
+            # Same phone text, new details (e.g. "last checked"): one quiet line, not a repeat.
+            self._line(2, f"#{self.label(msg.ts)} refreshed ›", self._plain(msg.text), dim=True)
+            return
+        self._edits[msg.ts] = msg.text
+        indent = 6 if msg.is_reply else 2
+        self._line(indent, f"#{self.label(msg.ts)} edited ›", self._plain(msg.text), style="green")
+        if not any(_is_button(line) for line in self._blocks(msg.blocks)):
+            self._body(indent + 4, ["(no buttons any more)"], dim=True)
+
+    def _responded(self, call: Call) -> None:
+        post = next((r for r in reversed(self.slack.responses) if r.key == call.url_key), None)
+        if post is None:
+            return
+        if post.response_type == "in_channel" and not post.replace_original:
+            self._posted(self.slack.message_list[-1])
+        else:
+            self.private(post.text, post.blocks)
