@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -35,7 +36,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return keep
 
 
-async def run(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> tuple[int, str]:
+async def run(*args: str, env: dict[str, str], cwd: Path, limit: float = 60) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         DRS_BOT,
         *args,
@@ -45,7 +46,7 @@ async def run(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    out, _ = await asyncio.wait_for(proc.communicate(), limit)
     return int(proc.returncode or 0), out.decode()
 
 
@@ -76,11 +77,15 @@ async def test_serve_refuses_an_unmigrated_postgres(
     assert "token-value" not in out and "xoxb-test" not in out
 
 
+def open_log(cwd: Path) -> BinaryIO:
+    return (cwd / "serve.log").open("ab")  # closed by serve_process, after the process
+
+
 @asynccontextmanager
 async def serve_process(
     env: dict[str, str], cwd: Path
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    log = open(cwd / "serve.log", "ab")  # noqa: SIM115  # closed below, after the process
+    log = open_log(cwd)
     proc = await asyncio.create_subprocess_exec(
         DRS_BOT, "serve", "--host", "127.0.0.1", env=env, cwd=cwd, stdout=log, stderr=log
     )
