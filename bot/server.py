@@ -24,6 +24,7 @@ from bot.config import Settings, load_settings, require
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.slack.app import build_app
+from bot.slack.replay import plausible_timestamp
 from bot.store.db import ping
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ def build_web(rt: Runtime, app: AsyncApp, *, watcher: WatcherLike | None) -> Sta
     handler = AsyncSlackRequestHandler(app)
 
     async def slack_events(request: Request) -> Response:
+        if not plausible_timestamp(request.headers.get("x-slack-request-timestamp")):
+            return Response(status_code=401)  # unsigned: refused before Bolt reads it
         return await handler.handle(request)
 
     async def healthz(_request: Request) -> Response:

@@ -51,9 +51,10 @@ def parse_job_id(text: str) -> str:
             f"{quote_input(text)} is not a job ID: it is {len(text)} characters long; "
             f"{EXPECTED_SHAPE}."
         )
-    value = clean_token(text).lower()
-    if _JOB_ID_RE.fullmatch(value) and value.isascii():
-        return value
+    value = clean_token(text)
+    # ASCII before lower(): some look-alikes lower-case to ASCII (KELVIN SIGN U+212A -> "k").
+    if value.isascii() and _JOB_ID_RE.fullmatch(value.lower()):
+        return value.lower()
     if not value:
         raise InvalidJobId(f"No job ID given: {EXPECTED_SHAPE}.")
     reason = ""
@@ -66,8 +67,11 @@ def find_job_ids(text: str) -> list[str]:
     """Every job ID found in free text, in order, without repeats (for message shortcuts)."""
     seen: list[str] = []
     for match in _FIND_RE.finditer(text):
-        job_id = match.group(1).lower()
-        if job_id.isascii() and job_id not in seen:
+        job_id = match.group(1)
+        if not job_id.isascii():  # before lower(), as in parse_job_id
+            continue
+        job_id = job_id.lower()
+        if job_id not in seen:
             seen.append(job_id)
     return seen
 

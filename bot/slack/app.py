@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
 from bot.slack.listeners import actions, commands, events
+from bot.slack.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ def build_app(rt: Runtime) -> AsyncApp:
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    # After Bolt's signature check: a request it accepted once is refused if sent again.
+    app.use(ReplayGuard())
     commands.register(app, rt)
     events.register(app, rt)
     actions.register(app, rt)
