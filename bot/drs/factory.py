@@ -13,8 +13,8 @@ from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.retry import RetryPolicy
 from bot.errors import ConfigError
 
-# A single try must leave room for a retry inside the ~10 s a one-off query may take.
-TIMEOUT = httpx.Timeout(4.0, connect=3.0)
+# A slow DRS (seconds per answer) must still be heard; the retry deadline bounds the total.
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = f"drs-bot/{__version__}"
 
 
