@@ -25,7 +25,7 @@ QUIET_SECONDS = 0.6  # a line's effects are done once Slack heard nothing for th
 SETTLE_LIMIT = 10.0  # ...or after this long, whatever the bot is still doing
 # `^3 words` posts in the thread of message #3; `^ words` in the latest thread.
 _THREAD = re.compile(r"^\^(?P<n>\d*)\s*(?P<rest>.*)$")
-_COMMENT = re.compile(r"(?:^|\s)#(?!\d)")
+_COMMENT = re.compile(r"(?:^|\s)#")
 
 
 def script_lines(text: str) -> list[str]:

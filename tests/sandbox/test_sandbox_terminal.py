@@ -1,0 +1,121 @@
+"""The terminal channel in-process: script lines, mrkdwn as text, threads, waits on a live bot."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from bot.config import load_settings
+from bot.drs.sim_jobs import SimJob
+from bot.sandbox.harness import BOT_USER_ID, harness_env, stand_ins
+from bot.sandbox.session import CHANNEL, Session, live_bot, new_sender, script_lines
+from bot.sandbox.terminal import Transcript, block_lines, plain
+
+FOREVER = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
+
+
+def test_script_lines_drop_comments_and_blanks() -> None:
+    text = "# intro\n\n  /drs-progress help  \n@bot watch X   # why\n^ @bot stop\nfix#1 stays\n"
+    assert script_lines(text) == [
+        "/drs-progress help",
+        "@bot watch X",
+        "^ @bot stop",
+        "fix#1 stays",
+    ]
+
+
+def test_plain_turns_slack_mrkdwn_into_terminal_text() -> None:
+    text = (
+        "*Done* for <@U0DRSBOT> in <#C1|ops>: <https://x.test/a|open card> "
+        "at <!date^1700000000^{date_short}|2023-11-14> &amp; :white_check_mark:"
+    )
+    assert plain(text, {"U0DRSBOT": "drs-bot"}) == (
+        "Done for @drs-bot in #ops: open card (https://x.test/a) at 2023-11-14 & ✅"
+    )
+
+
+def test_block_lines_show_fields_and_buttons() -> None:
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*Title*\nsecond"}},
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": "*Phase*\nparsing"},
+                {"type": "mrkdwn", "text": "*Rows*\n1,200"},
+            ],
+        },
+        {"type": "divider"},
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": "Refresh"}},
+                {"type": "button", "text": {"type": "plain_text", "text": "Stop watching"}},
+            ],
+        },
+    ]
+    assert block_lines(blocks) == [
+        "Title",
+        "second",
+        "Phase parsing · Rows 1,200",
+        "[Refresh]  [Stop watching]",
+    ]
+
+
+@dataclass
+class Live:
+    session: Session
+    out: io.StringIO
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[Live]:
+    jobs = [SimJob(FOREVER, [{"send_success": True, "parsed_success_number": "5"}], 3600)]
+    out = io.StringIO()
+    console = Console(file=out, width=200, highlight=False, emoji=False)
+    async with stand_ins(jobs) as (simulator, slack):
+        env = harness_env(
+            simulator, slack, f"sqlite:///{tmp_path / 'db.sqlite3'}", POLL_INTERVAL_SECONDS="1"
+        )
+        transcript = Transcript(console, slack, names={BOT_USER_ID: "drs-bot"})
+        slack.add_listener(transcript.on_call)
+        async with live_bot(load_settings(env)) as (rt, url), new_sender() as sender:
+            yield Live(Session(rt, slack, sender, transcript, f"{url}/slack/events"), out)
+
+
+async def test_a_mention_starts_a_thread_and_caret_replies_in_it(live: Live) -> None:
+    slack = live.session.slack
+    await live.session.type_line(f"@whoever watch {FOREVER}")
+    parent = slack.messages(CHANNEL)[0]
+    assert parent.text.startswith(f"<@{BOT_USER_ID}>")
+    card = slack.thread(CHANNEL, parent.ts)
+    assert len(card) == 1 and "5 rows" in card[0].text
+    assert slack.messages(CHANNEL) == [parent]  # no channel card for a thread watch
+
+    await live.session.type_line("^ @drs-bot list")
+    answers = [e for e in slack.ephemerals() if e.thread_ts == parent.ts]
+    assert answers and "1 DRS job watched here" in answers[-1].text
+    shown = live.out.getvalue()
+    assert "#1 you › @whoever watch" in shown
+    assert "↳ #1 #2 drs-bot › DRS c7debc9c…jb20r" in shown
+    assert "↳ #1 drs-bot (only visible to you) › Watching 1 DRS job" in shown
+
+
+async def test_slash_commands_in_threads_are_refused_like_slack_does(live: Live) -> None:
+    await live.session.type_line("cutover tonight")
+    await live.session.type_line("^1 /drs-progress list")
+    assert "Slack does not run slash commands in threads" in live.out.getvalue()
+    assert "^1 @drs-bot list" in live.out.getvalue()
+    assert live.session.slack.calls_to("response_url") == []
+
+
+async def test_waiting_for_a_job_that_never_ends_gives_up_with_its_id(live: Live) -> None:
+    await live.session.type_line(f"/drs-progress {FOREVER}")
+    assert await live.session.wait_for_watches(0.5) == [FOREVER]
+    await live.session.type_line("/drs-progress stop all")
+    assert await live.session.wait_for_watches(5) == []
+    assert (await live.session.ended_watches()) == {"stopped": 1}
