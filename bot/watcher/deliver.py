@@ -7,8 +7,12 @@ and its record repeats at most that one message, and never skips one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DestinationGone, SlackError
 from bot.runtime import Runtime
@@ -62,8 +66,10 @@ class WatchDelivery:
         obs: Observation,
         now: datetime,
         config: PolicyConfig,
+        tx: Callable[[], AbstractAsyncContextManager[AsyncSession]] | None = None,
     ) -> None:
         self.rt = runtime
+        self.tx = tx or runtime.sessions.begin
         self.watch = watch
         self.job = job
         self.obs = obs
@@ -142,7 +148,7 @@ class WatchDelivery:
     async def _record(self, told: Told, end: str | None, *, reply: bool) -> None:
         # The first reply under the card makes the card's thread this watch's thread.
         thread = self.thread_ts if reply and self.watch.thread_ts is None else None
-        async with self.rt.sessions.begin() as session:
+        async with self.tx() as session:
             await repo.record_delivery(
                 session,
                 watch_id=self.watch.id,
@@ -155,7 +161,7 @@ class WatchDelivery:
             self.watch.thread_ts = thread
 
     async def _end(self, state: str) -> None:
-        async with self.rt.sessions.begin() as session:
+        async with self.tx() as session:
             await repo.end_watch(
                 session, watch_id=self.watch.id, state=state, now=self.rt.clock.now()
             )
