@@ -148,6 +148,10 @@ async def watch(
             card_ts=card_ts,
             now=rt.clock.now(),
         )
+        if progress is not None:
+            await repo.note_progress(
+                session, polled_job_id=job.id, progress=progress, now=rt.clock.now()
+            )
         told = initial_told(progress)
         await repo.record_delivery(
             session,
@@ -273,6 +277,11 @@ async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, 
         return
     except DrsError as exc:
         note = _unreachable_note(exc)
+    if progress is not None:
+        async with rt.sessions.begin() as session:
+            await repo.note_progress(
+                session, polled_job_id=job.id, progress=progress, now=rt.clock.now()
+            )
     view = card_view(found, job, progress=progress, note=note, checked_at=rt.clock.now())
     try:
         await rt.slack.update(found.card_channel, found.card_ts, cards.watch_card(view))

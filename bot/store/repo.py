@@ -576,3 +576,25 @@ async def purge_ended(session: AsyncSession, *, before: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return _rowcount(watches)
+
+
+async def note_progress(
+    session: AsyncSession, *, polled_job_id: int, progress: Progress, now: datetime
+) -> None:
+    """Keep a progress seen outside the sweep (a new watch, Refresh) when it is the newest.
+
+    Polling state (failures, next poll, lease) is the sweep's and stays as it is.
+    """
+    job = await session.get(PolledJob, polled_job_id, populate_existing=True)
+    if job is None or (job.observed_at is not None and job.observed_at >= progress.observed_at):
+        return
+    if _changed(job, progress):
+        job.last_change_at = now
+    job.send_success = progress.send_success
+    job.process_status = progress.process_status
+    job.rows = progress.parsed_success_number
+    job.rows_raw = (progress.parsed_success_raw or None) and progress.parsed_success_raw[:64]
+    job.observed_at = progress.observed_at
+    job.first_seen_at = job.first_seen_at or now
+    job.last_seen_at = now
+    await session.flush()

@@ -250,7 +250,9 @@ async def test_list_and_stop_commands(live_bot: LiveBot) -> None:
     await asyncio.sleep(0.1)
     await slash(live_bot, "list")
     await live_bot.slack.wait_for(lambda: len(live_bot.slack.ephemerals()) == 1)
-    assert RUNNING in str(live_bot.slack.ephemerals()[0].blocks)
+    listed = str(live_bot.slack.ephemerals()[0].blocks)
+    assert RUNNING in listed
+    assert "12,340" in listed  # the progress the watch started with, before any sweep
     await slash(live_bot, "stop all")
     await live_bot.slack.wait_for(lambda: len(live_bot.slack.ephemerals()) == 2)
     assert "Stopped watching 1 DRS job" in live_bot.slack.ephemerals()[1].text
