@@ -11,6 +11,7 @@ from bot.drs.client import DrsClient
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.retry import RetryPolicy
+from bot.drs.transport import AiohttpTransport
 from bot.errors import ConfigError
 
 # A slow DRS (seconds per answer) must still be heard; the retry deadline bounds the total.
@@ -53,7 +54,10 @@ def build_auth(
         )
     assert settings.iam_password is not None and iam_url is not None
     iam_http = httpx.AsyncClient(
-        timeout=TIMEOUT, verify=True, transport=transport, headers={"User-Agent": USER_AGENT}
+        timeout=TIMEOUT,
+        verify=True,
+        transport=transport or AiohttpTransport(max_connections=4),
+        headers={"User-Agent": USER_AGENT},
     )
     return IamPasswordAuth(
         iam_url=iam_url,
@@ -83,7 +87,7 @@ def build_drs_client(
         auth=auth,
         timeout=TIMEOUT,
         verify=True,  # never turned off: credentials travel in these requests
-        transport=transport,
+        transport=transport or AiohttpTransport(max_connections=settings.poll_concurrency + 8),
         headers={"User-Agent": USER_AGENT},
     )
     return DrsClient(
