@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     watch_max_hours: float = Field(default=24.0, gt=0)
     poll_concurrency: int = Field(default=32, ge=1, le=1000)
     progress_reply_minutes: float = Field(default=10.0, ge=0)
+    card_refresh_seconds: float = Field(default=60.0, ge=0)
     stall_minutes: float = Field(default=30.0, gt=0)
     failure_notice_after: int = Field(default=5, ge=1)
     final_broadcast: bool = True
@@ -169,12 +170,8 @@ class Settings(BaseSettings):
                         "IAM_DOMAIN (the account name)."
                     )
             if not self.drs_region and not self.iam_endpoint:
-                problems.append(
-                    "IAM_ENDPOINT cannot be derived: set DRS_REGION or IAM_ENDPOINT."
-                )
-        if self.huaweicloud_sdk_security_token is not None and (
-            CredentialKind.AKSK not in kinds
-        ):
+                problems.append("IAM_ENDPOINT cannot be derived: set DRS_REGION or IAM_ENDPOINT.")
+        if self.huaweicloud_sdk_security_token is not None and (CredentialKind.AKSK not in kinds):
             problems.append(
                 "HUAWEICLOUD_SDK_SECURITY_TOKEN is set without HUAWEICLOUD_SDK_AK/SK: "
                 "temporary keys need all three."

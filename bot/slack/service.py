@@ -152,7 +152,7 @@ async def watch(
             await repo.note_progress(
                 session, polled_job_id=job.id, progress=progress, now=rt.clock.now()
             )
-        told = initial_told(progress)
+        told = initial_told(progress, rt.clock.now())
         await repo.record_delivery(
             session,
             watch_id=created_watch.id,

@@ -121,9 +121,20 @@ def _card_differs(told: Told, changes: dict[str, Any]) -> bool:
     return any(getattr(told, k) != v for k, v in changes.items())
 
 
+def _rows_only_too_soon(
+    told: Told, changes: dict[str, Any], now: datetime, config: PolicyConfig
+) -> bool:
+    """Only the row count moved, and the card was edited less than card_refresh_seconds ago."""
+    differing = {k for k, v in changes.items() if getattr(told, k) != v}
+    if differing != {"card_rows"} or told.card_at is None:
+        return False
+    return (now - told.card_at).total_seconds() < config.card_refresh_seconds
+
+
 def _finish(
     plan: _Plan,
     *,
+    now: datetime,
     progress: Progress | None,
     end: str,
     reply: ReplyKind,
@@ -134,7 +145,7 @@ def _finish(
     told = plan.told
     card = _card_changes(progress, end, note)
     if facts.has_card and _card_differs(told, card):
-        plan.add("card", card_state=end, card_note=note, changes=card)
+        plan.add("card", card_state=end, card_note=note, changes={**card, "card_at": now})
     reaction = {"succeeded": "white_check_mark", "failed": "x"}.get(end)
     done: dict[str, Any] = {"final": True, "end_state": end}
     react = reaction is not None and facts.has_card
@@ -173,11 +184,19 @@ def decide(
         end = progress.phase.value
         kind = ReplyKind.SUCCEEDED if end == "succeeded" else ReplyKind.FAILED
         return _finish(
-            plan, progress=progress, end=end, reply=kind, note=None, facts=facts, config=config
+            plan,
+            now=now,
+            progress=progress,
+            end=end,
+            reply=kind,
+            note=None,
+            facts=facts,
+            config=config,
         )
     if obs.outcome is Outcome.NOT_FOUND:
         return _finish(
             plan,
+            now=now,
             progress=None,
             end="not_found",
             reply=ReplyKind.NOT_FOUND,
@@ -188,6 +207,7 @@ def decide(
     if now >= facts.expires_at:
         return _finish(
             plan,
+            now=now,
             progress=None,
             end="expired",
             reply=ReplyKind.EXPIRED,
@@ -232,8 +252,12 @@ def _keep_watching(
     else:
         note = None
     card = _card_changes(progress if ok else None, WATCHING, note)
-    if facts.has_card and _card_differs(told, card):
-        plan.add("card", card_state=WATCHING, card_note=note, changes=card)
+    if (
+        facts.has_card
+        and _card_differs(told, card)
+        and not _rows_only_too_soon(told, card, now, config)
+    ):
+        plan.add("card", card_state=WATCHING, card_note=note, changes={**card, "card_at": now})
 
     if ok:
         assert progress is not None

@@ -72,6 +72,9 @@ class PolicyConfig:
     failure_notice_after: int = 5
     final_broadcast: bool = True
     watch_max_hours: float = 24.0
+    # A card whose only change is its row count is edited at most this often (phase changes,
+    # notes and final states are shown at once): a fast-moving parse must not spam edits.
+    card_refresh_seconds: float = 60.0
     command: str = "/drs-progress"  # named in replies that say how to watch again
 
     @classmethod
@@ -82,6 +85,7 @@ class PolicyConfig:
             failure_notice_after=settings.failure_notice_after,
             final_broadcast=settings.final_broadcast,
             watch_max_hours=settings.watch_max_hours,
+            card_refresh_seconds=settings.card_refresh_seconds,
             command=settings.slack_command,
         )
 
@@ -123,6 +127,7 @@ class Told:
     card_status: str | None = None  # process_status as the card shows it (verbatim)
     card_note: str | None = None
     card_state: str | None = None  # one of CARD_STATES
+    card_at: datetime | None = None  # when the card was last posted or edited
     thread_phase: Phase | None = None  # last phase announced (the card announces the first)
     progress_reply_at: datetime | None = None
     progress_reply_rows: int | None = None
@@ -152,6 +157,7 @@ class Told:
             card_status=_str(data.get("card_status")),
             card_note=_str(data.get("card_note")),
             card_state=state if state in CARD_STATES else None,
+            card_at=_time(data.get("card_at")),
             thread_phase=_phase(data.get("thread_phase")),
             progress_reply_at=_time(data.get("progress_reply_at")),
             progress_reply_rows=_int(data.get("progress_reply_rows")),
@@ -183,12 +189,13 @@ class Decision:
     told: Told  # what to record once every action is delivered
 
 
-def initial_told(progress: Progress | None) -> Told:
+def initial_told(progress: Progress | None, now: datetime | None = None) -> Told:
     """What a freshly posted card has told: its phase, rows and status, and the first phase."""
     if progress is None:
-        return Told(card_state=WATCHING)
+        return Told(card_state=WATCHING, card_at=now)
     phase = progress.phase
     return Told(
+        card_at=now or progress.observed_at,
         card_phase=phase,
         card_rows=progress.parsed_success_number,
         card_status=progress.process_status,

@@ -516,9 +516,18 @@ def test_config_from_settings() -> None:
             "FINAL_BROADCAST": "0",
             "WATCH_MAX_HOURS": "6",
             "SLACK_COMMAND": "/drs",
+            "CARD_REFRESH_SECONDS": "15",
         }
     )
-    assert PolicyConfig.from_settings(settings) == PolicyConfig(3, 45, 2, False, 6, "/drs")
+    assert PolicyConfig.from_settings(settings) == PolicyConfig(
+        progress_reply_minutes=3,
+        stall_minutes=45,
+        failure_notice_after=2,
+        final_broadcast=False,
+        watch_max_hours=6,
+        card_refresh_seconds=15,
+        command="/drs",
+    )
     assert ReplyKind("stalled") is ReplyKind.STALLED
 
 
@@ -578,3 +587,39 @@ def test_any_run_ends_once_and_never_repeats_a_notice(
                 pending = True
             elif s == reset:
                 pending = False
+
+
+# ---- rows-only card edits are spaced by card_refresh_seconds ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds_since_edit", "observed", "edits"),
+    [
+        (10, PARSING_500, False),  # only rows moved, the card was edited 10 s ago: wait
+        (61, PARSING_500, True),  # a minute on: show the new count
+        (10, PENDING_500, True),  # the shown status changed: at once
+        (10, SUCCESS, True),  # finished: at once
+    ],
+)
+def test_rows_only_card_edits_are_spaced(
+    seconds_since_edit: float, observed: Progress, edits: bool
+) -> None:
+    now = at(20)
+    told = told_parsing(100, card_at=now - timedelta(seconds=seconds_since_edit))
+    decision = decide(told, ok(observed, changed=20), FACTS, now, CONFIG)
+    cards = [a for a in decision.actions if a.kind == "card"]
+    assert bool(cards) is edits
+    if edits:
+        assert cards[0].told_after.card_at == now
+    else:  # the count stays owed: the next poll after the pause shows it
+        assert decision.told.card_rows == 100
+        later = decide(
+            decision.told, ok(observed, changed=20), FACTS, now + timedelta(seconds=61), CONFIG
+        )
+        assert [a.kind for a in later.actions][:1] == ["card"]
+
+
+def test_a_new_card_remembers_when_it_was_posted() -> None:
+    assert initial_told(PARSING_100, at(3)).card_at == at(3)
+    assert initial_told(None, at(3)).card_at == at(3)
+    assert Told.from_dict(initial_told(PARSING_100, at(3)).to_dict()).card_at == at(3)
