@@ -43,10 +43,14 @@ class Watcher:
         self.rt = runtime
         self.tick_seconds = tick_seconds
         self.sweeper = sweeper or Sweeper(runtime)
-        self.totals = SweepStats()
         self.ticks = 0
         self._scheduler: AsyncIOScheduler | None = None
         self._startup: asyncio.Task[None] | None = None
+
+    @property
+    def totals(self) -> SweepStats:
+        """What every sweep so far counted, the running one included."""
+        return self.sweeper.totals
 
     @property
     def running(self) -> bool:
@@ -103,7 +107,8 @@ class Watcher:
             log.error("sweep failed: %s: %s", type(exc).__name__, exc)
             return
         self.ticks += 1
-        self.totals.add(stats)
+        if stats.errors:
+            log.warning("sweep finished with %d error(s): %s", stats.errors, stats)
 
     async def _unpause(self) -> None:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -30,6 +30,8 @@ from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Tol
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300.0
+SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
+RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
 
 
 @dataclass
@@ -102,6 +104,62 @@ def stored_observation(job: PolledJob) -> Observation:
     return observation(job, _Poll(outcome))
 
 
+@dataclass
+class _Recorded:
+    """A stored poll: the job as written, what was observed, and what to deliver."""
+
+    job: PolledJob
+    obs: Observation
+    now: datetime
+    plans: list[tuple[Watch, Told, Decision]]
+
+
+@dataclass
+class _Pending:
+    claim: _Claim
+    poll: _Poll
+    future: asyncio.Future[_Recorded | None]
+
+
+class _GroupWriter:
+    """Group commit: polls that finish while a write is running share the next write.
+
+    One transaction per batch instead of one per poll is what keeps the database off the hot
+    path (hundreds of polls a second on SQLite's single writer).
+    """
+
+    def __init__(self, write: Callable[[list[_Pending]], Awaitable[list[_Recorded | None]]]):
+        self._write = write
+        self._pending: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, claim: _Claim, poll: _Poll) -> _Recorded:
+        future: asyncio.Future[_Recorded | None] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(claim, poll, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._run())
+        # shield: a cancelled poll must not cancel the write other polls share
+        recorded = await asyncio.shield(future)
+        if recorded is None:
+            raise repo.LeaseLost(f"polled job {claim.id} is not leased to this replica")
+        return recorded
+
+    async def _run(self) -> None:
+        while self._pending:
+            await asyncio.sleep(0)  # let polls finishing in this loop turn join the batch
+            batch, self._pending = self._pending, []
+            try:
+                results = await self._write(batch)
+            except Exception as exc:
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+                continue
+            for item, result in zip(batch, results, strict=True):
+                if not item.future.done():
+                    item.future.set_result(result)
+
+
 class Sweeper:
     """Claims due jobs and polls them; `serve`'s scheduler calls `poll_once` every tick."""
 
@@ -136,6 +194,10 @@ class Sweeper:
         # by orders of magnitude once dozens of polls finish at the same moment.
         sqlite = runtime.engine.dialect.name == "sqlite"
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if sqlite else None
+        self._recorder = _GroupWriter(self._write)
+        self._chunk = max(1, min(self.batch, self.concurrency) // 2)
+        self._finished = SweepStats()
+        self._current: SweepStats | None = None
 
     @contextlib.asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
@@ -147,27 +209,64 @@ class Sweeper:
 
     # ---- the sweep --------------------------------------------------------------------------
 
+    @property
+    def totals(self) -> SweepStats:
+        """Everything counted so far, including the sweep that is running."""
+        total = SweepStats()
+        total.add(self._finished)
+        if self._current is not None:
+            total.add(self._current)
+        return total
+
     async def poll_once(self) -> SweepStats:
-        """Claim due jobs, poll each once with bounded concurrency, deliver; never raises."""
+        """Poll every job that is due, `batch` leased at a time; deliver; never raises.
+
+        Under load it keeps claiming as polls finish (the semaphore stays busy rather than
+        waiting for each claim's slowest poll) and returns once nothing is due or in flight,
+        or after SWEEP_WINDOW_SECONDS, so the scheduler's next tick picks up from there.
+        """
         stats = SweepStats()
         if self._draining:
             return stats
         self._active += 1
         self._quiet.clear()
+        self._current = stats
+        mine: set[asyncio.Task[None]] = set()
+        deadline = self.rt.clock.monotonic() + SWEEP_WINDOW_SECONDS
         try:
-            claims = await self._claim(stats)
-            tasks = [asyncio.create_task(self._job(c, stats)) for c in claims]
-            self._tasks.update(tasks)
-            for task in tasks:
-                task.add_done_callback(self._tasks.discard)
-            if tasks:  # wait, not gather: a cancelled sweep leaves its jobs to finish
-                await asyncio.wait(tasks)
+            while not self._draining and self.rt.clock.monotonic() < deadline:
+                room = self.batch - len(mine)
+                more_due = False
+                # Claim in chunks: a claim transaction per finished poll would cost more
+                # than the polls themselves.
+                if room >= self._chunk or not mine:
+                    claims = await self._claim(stats, limit=room)
+                    more_due = len(claims) == room
+                    for claim in claims:
+                        task = asyncio.create_task(self._job(claim, stats))
+                        mine.add(task)
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
+                if not mine:
+                    break  # nothing due, nothing in flight: idle until the next tick
+                # While more is due, wait for room; otherwise look again soon for jobs
+                # falling due while slow polls are still in flight.
+                done, _ = await asyncio.wait(
+                    mine,
+                    timeout=None if more_due else RECLAIM_SECONDS,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                mine -= done
+            if mine:  # wait, not gather: a cancelled sweep leaves its jobs to finish
+                await asyncio.wait(mine)
             if not self._draining:
                 await self._expiry_pass(stats)
         except Exception as exc:  # never stop the scheduler
             stats.errors += 1
             log.error("sweep failed: %s: %s", type(exc).__name__, exc)
         finally:
+            self._current = None
+            self._finished.add(stats)
             self._active -= 1
             if self._active == 0:
                 self._quiet.set()
@@ -188,7 +287,7 @@ class Sweeper:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _claim(self, stats: SweepStats) -> list[_Claim]:
+    async def _claim(self, stats: SweepStats, *, limit: int) -> list[_Claim]:
         now = self.rt.clock.now()
         async with self.tx() as session:
             jobs = await repo.claim_due(
@@ -196,7 +295,7 @@ class Sweeper:
                 owner=self.rt.owner,
                 now=now,
                 lease_seconds=self.lease_seconds,
-                limit=self.batch,
+                limit=limit,
             )
             claims = [
                 _Claim(
@@ -269,28 +368,46 @@ class Sweeper:
             stats.polled += 1
         else:
             stats.failed += 1
+        recorded = await self._recorder.record(claim, poll)
+        if not recorded.plans:
+            return False  # released in the same write
+        await self._deliver(recorded.plans, recorded.job, recorded.obs, recorded.now, stats)
+        return True
+
+    async def _write(self, items: list[_Pending]) -> list[_Recorded | None]:
+        """One transaction for many polls: store them, decide, release what needs no delivery."""
         now = self.rt.clock.now()
         async with self.tx() as session:
-            job = await repo.record_poll(
+            jobs = await repo.record_polls(
                 session,
-                polled_job_id=claim.id,
                 owner=self.rt.owner,
                 now=now,
-                next_poll_at=self._next_poll(claim, poll, claim.failures + 1, now),
-                progress=poll.progress,
-                error_kind=None if poll.outcome is Outcome.OK else poll.outcome.value,
-                error_message=poll.error.describe() if poll.error is not None else None,
-                paused=True if poll.outcome is Outcome.CREDENTIALS else None,
+                records=[self._record_of(item, now) for item in items],
             )
-            watches = await repo.active_watches_for_job(session, polled_job_id=claim.id)
-            obs = observation(job, poll)
-            plans = self._plans(watches, obs, now)
-            if not plans:  # nothing to tell anyone: release in the same transaction
-                await repo.release_lease(session, polled_job_id=claim.id, owner=self.rt.owner)
-        if not plans:
-            return False
-        await self._deliver(plans, job, obs, now, stats)
-        return True
+            watches = await repo.active_watches_for_jobs(session, polled_job_ids=list(jobs))
+            results: list[_Recorded | None] = []
+            for item in items:
+                job = jobs.get(item.claim.id)
+                if job is None:
+                    results.append(None)  # the lease went to another replica
+                    continue
+                obs = observation(job, item.poll)
+                plans = self._plans(watches[job.id], obs, now)
+                if not plans:
+                    job.lease_owner, job.lease_expires_at = None, None
+                results.append(_Recorded(job, obs, now, plans))
+        return results
+
+    def _record_of(self, item: _Pending, now: datetime) -> repo.PollRecord:
+        claim, poll = item.claim, item.poll
+        return repo.PollRecord(
+            polled_job_id=claim.id,
+            next_poll_at=self._next_poll(claim, poll, claim.failures + 1, now),
+            progress=poll.progress,
+            error_kind=None if poll.outcome is Outcome.OK else poll.outcome.value,
+            error_message=poll.error.describe() if poll.error is not None else None,
+            paused=True if poll.outcome is Outcome.CREDENTIALS else None,
+        )
 
     def _plans(
         self, watches: list[Watch], obs: Observation, now: datetime
