@@ -35,6 +35,9 @@ THROTTLED_CODES = frozenset({"APIGW.0308", "APIG.0308", "DRS.M01503"})
 LANGUAGES = ("en-us", "zh-cn")
 
 
+_URL_CACHE_SIZE = 4096
+
+
 def progress_path(project_id: str, job_id: str) -> str:
     """The API path; both segments percent-encoded even though the guard already vetted them."""
     return (
@@ -125,6 +128,7 @@ class DrsClient:
         self.retry = retry
         self.clock: Clock = clock or SystemClock()
         self.waits: list[float] = []  # every backoff chosen, for tests and logs
+        self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
 
     async def query(
         self,
@@ -160,11 +164,23 @@ class DrsClient:
             once, policy=retry or self.retry, clock=self.clock, waits=self.waits
         )
 
+    def _url(self, path: str, params: dict[str, str]) -> httpx.URL:
+        """The absolute URL for a path and query, parsed once per job (the sweep asks again and
+        again; httpx would otherwise re-parse and re-merge it on every request)."""
+        key = (path, tuple(sorted(params.items())))
+        url = self._urls.get(key)
+        if url is None:
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            url = self._http.build_request("GET", path, params=params).url
+            self._urls[key] = url
+        return url
+
     async def _send(
         self, path: str, params: dict[str, str], headers: dict[str, str], job_id: str
     ) -> Progress:
         try:
-            response = await self._http.get(path, params=params, headers=headers)
+            response = await self._http.get(self._url(path, params), headers=headers)
         except httpx.TimeoutException as exc:
             raise DrsUnavailable(
                 f"DRS did not answer in time ({type(exc).__name__}).", job_id=job_id

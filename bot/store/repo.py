@@ -18,9 +18,8 @@ Watches (one per Slack place and job; a place is team, channel and the request's
 Polling (one poll per job per interval across replicas, by lease):
     claim_due(owner=, now=, lease_seconds=, limit=) -> [PolledJob]   commit soon after
     record_poll(polled_job_id=, owner=, now=, next_poll_at=, progress= | error_kind=...)
-    record_polls(owner=, now=, records=[PollRecord]) -> {id: PolledJob}   many in one write
-    active_watches_for_jobs(polled_job_ids=) -> {id: [Watch]}
-    release_lease(polled_job_id=, owner=), release_leases(polled_job_ids=, owner=)
+    release_lease(polled_job_id=, owner=)
+    (the sweep's batched path, in plain rows, is bot.store.polls)
 Housekeeping:
     unpause_all() -> int, deactivate_orphans() -> int, purge_ended(before=) -> int
 
@@ -29,8 +28,6 @@ A job whose last active watch ends gets ``next_poll_at = NULL``: nobody polls it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
@@ -43,10 +40,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.drs.progress import Progress
 from bot.errors import StoreError
 from bot.store.models import WATCH_STATES, PolledJob, Watch, WatchState
+from bot.store.polls import PollRecord, changed, poll_values
 
 ACTIVE: Final = WatchState.ACTIVE.value
-_ERROR_KIND_MAX = 64
-_ERROR_MESSAGE_MAX = 2000
 
 
 class _AnyThread:
@@ -454,65 +450,6 @@ async def claim_due(
     return sorted(claimed, key=lambda j: (j.next_poll_at or now, j.id))
 
 
-def _changed(job: PolledJob, progress: Progress) -> bool:
-    if job.observed_at is None:
-        return True
-    before = (job.phase, job.process_status, job.send_success, job.rows)
-    after = (
-        progress.phase,
-        progress.process_status,
-        progress.send_success,
-        progress.parsed_success_number,
-    )
-    return before != after
-
-
-@dataclass(frozen=True)
-class PollRecord:
-    """One poll's outcome, for `record_polls`: a progress, or an error kind and message."""
-
-    polled_job_id: int
-    next_poll_at: datetime | None
-    progress: Progress | None = None
-    error_kind: str | None = None
-    error_message: str | None = None
-    paused: bool | None = None
-    release: bool = False  # give the lease back in the same write
-
-
-def _poll_values(job: PolledJob, record: PollRecord, now: datetime) -> dict[str, Any]:
-    """The column values one poll writes (shared by `record_poll` and `record_polls`)."""
-    values: dict[str, Any] = {"next_poll_at": record.next_poll_at}
-    progress = record.progress
-    if progress is not None:
-        if _changed(job, progress):
-            values["last_change_at"] = now
-        raw = progress.parsed_success_raw
-        values.update(
-            send_success=progress.send_success,
-            process_status=progress.process_status,
-            rows=progress.parsed_success_number,
-            rows_raw=raw[:64] if raw else None,
-            observed_at=progress.observed_at,
-            first_seen_at=job.first_seen_at or now,
-            last_seen_at=now,
-            consecutive_failures=0,
-            last_error_kind=None,
-            last_error_message=None,
-        )
-    if record.error_kind is not None:
-        values.update(
-            consecutive_failures=job.consecutive_failures + 1,
-            last_error_kind=record.error_kind[:_ERROR_KIND_MAX],
-            last_error_message=(record.error_message or "")[:_ERROR_MESSAGE_MAX] or None,
-        )
-    if record.paused is not None:
-        values["paused"] = record.paused
-    if record.release:
-        values.update(lease_owner=None, lease_expires_at=None)
-    return values
-
-
 async def record_poll(
     session: AsyncSession,
     *,
@@ -540,7 +477,7 @@ async def record_poll(
     stmt = (
         update(PolledJob)
         .where(PolledJob.id == polled_job_id, PolledJob.lease_owner == owner)
-        .values(**_poll_values(job, record, now))
+        .values(**poll_values(job, record, now))
         .returning(PolledJob)
         .execution_options(synchronize_session=False, populate_existing=True)
     )
@@ -548,65 +485,6 @@ async def record_poll(
     if updated is None:  # the lease moved between our read and our write
         raise LeaseLost(f"polled job {polled_job_id} is not leased to {owner}")
     return updated
-
-
-async def record_polls(
-    session: AsyncSession, *, owner: str, now: datetime, records: Sequence[PollRecord]
-) -> dict[int, PolledJob]:
-    """Store many polls in one write; returns the jobs updated, by id.
-
-    A job missing from the result is no longer leased to `owner` (LeaseLost for that poll:
-    drop its result). PostgreSQL locks the rows it checks (FOR UPDATE), so no other replica
-    takes a lease between the check and the write; the updates go out as one executemany.
-    """
-    if not records:
-        return {}
-    stmt = (
-        select(PolledJob)
-        .where(PolledJob.id.in_([r.polled_job_id for r in records]), PolledJob.lease_owner == owner)
-        .execution_options(populate_existing=True)
-    )
-    if _dialect(session) == "postgresql":
-        stmt = stmt.with_for_update()
-    jobs = {job.id: job for job in (await session.scalars(stmt)).all()}
-    for record in records:
-        job = jobs.get(record.polled_job_id)
-        if job is not None:
-            for name, value in _poll_values(job, record, now).items():
-                setattr(job, name, value)
-    await session.flush()
-    return jobs
-
-
-async def active_watches_for_jobs(
-    session: AsyncSession, *, polled_job_ids: Sequence[int]
-) -> dict[int, list[Watch]]:
-    """Active watches of several jobs at once, by polled job id (oldest watch first)."""
-    found: dict[int, list[Watch]] = {i: [] for i in polled_job_ids}
-    if not found:
-        return found
-    stmt = (
-        select(Watch)
-        .where(Watch.polled_job_id.in_(list(found)), Watch.state == ACTIVE)
-        .order_by(Watch.id)
-        .execution_options(populate_existing=True)
-    )
-    for watch in (await session.scalars(stmt)).all():
-        found[watch.polled_job_id].append(watch)
-    return found
-
-
-async def release_leases(
-    session: AsyncSession, *, polled_job_ids: Sequence[int], owner: str
-) -> None:
-    """Give back several leases (only those `owner` still holds)."""
-    if polled_job_ids:
-        await session.execute(
-            update(PolledJob)
-            .where(PolledJob.id.in_(list(polled_job_ids)), PolledJob.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
 
 
 async def release_lease(session: AsyncSession, *, polled_job_id: int, owner: str) -> None:
@@ -676,7 +554,7 @@ async def note_progress(
     job = await session.get(PolledJob, polled_job_id, populate_existing=True)
     if job is None or (job.observed_at is not None and job.observed_at >= progress.observed_at):
         return
-    if _changed(job, progress):
+    if changed(job, progress):
         job.last_change_at = now
     job.send_success = progress.send_success
     job.process_status = progress.process_status

@@ -20,6 +20,7 @@ from bot.slack.cards import watch_card
 from bot.slack.views import card_view
 from bot.store import repo
 from bot.store.models import PolledJob, Watch, WatchState
+from bot.store.polls import WatchView
 from bot.watcher.messages import render_observed
 from bot.watcher.policy import Action, Decision, Observation, PolicyConfig, Told, WatchFacts
 
@@ -40,7 +41,7 @@ class Delivered:
     retry: bool = False  # a Slack error left something undelivered (tried again next poll)
 
 
-def watch_facts(watch: Watch) -> WatchFacts:
+def watch_facts(watch: Watch | WatchView) -> WatchFacts:
     return WatchFacts(
         created_at=watch.created_at,
         expires_at=watch.expires_at,
@@ -50,7 +51,7 @@ def watch_facts(watch: Watch) -> WatchFacts:
     )
 
 
-def told_of(watch: Watch) -> Told:
+def told_of(watch: Watch | WatchView) -> Told:
     return Told.from_dict(watch.told)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from bot.drs.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.errors import BotError, CredentialsRefused, DrsError, JobNotFound
 from bot.runtime import Runtime
-from bot.store import repo
+from bot.store import polls, repo
 from bot.store.models import PolledJob, Watch
 from bot.watcher.deliver import WatchDelivery, told_of, watch_facts
 from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
@@ -30,6 +31,7 @@ from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Tol
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300.0
+W = TypeVar("W", Watch, polls.WatchView)
 SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
 RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
 
@@ -79,7 +81,7 @@ def backoff_seconds(interval: float, failures: int, retry_after: float | None = 
     return min(delay, max(MAX_BACKOFF_SECONDS, interval))
 
 
-def observation(job: PolledJob, poll: _Poll) -> Observation:
+def observation(job: PolledJob | polls.PolledState, poll: _Poll) -> Observation:
     error = poll.error.message if poll.error is not None else None
     return Observation(
         outcome=poll.outcome,
@@ -106,12 +108,11 @@ def stored_observation(job: PolledJob) -> Observation:
 
 @dataclass
 class _Recorded:
-    """A stored poll: the job as written, what was observed, and what to deliver."""
+    """A stored poll: what was observed, and what to deliver to which watch."""
 
-    job: PolledJob
     obs: Observation
     now: datetime
-    plans: list[tuple[Watch, Told, Decision]]
+    plans: list[tuple[polls.WatchView, Told, Decision]]
 
 
 @dataclass
@@ -348,6 +349,9 @@ class Sweeper:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            # Keep the lease: its expiry spaces the retry (releasing would make the job due
+            # again at once, a tight loop against DRS while the database or a bug fails).
+            release = False
             stats.errors += 1
             log.error("job %s: %s: %s", claim.job_id, type(exc).__name__, exc)
         finally:
@@ -371,36 +375,44 @@ class Sweeper:
         recorded = await self._recorder.record(claim, poll)
         if not recorded.plans:
             return False  # released in the same write
-        await self._deliver(recorded.plans, recorded.job, recorded.obs, recorded.now, stats)
+        # Something to tell (rare): deliver with the full watch rows, read fresh.
+        decided = {view.id: (told, decision) for view, told, decision in recorded.plans}
+        async with self.rt.sessions() as session:
+            watches = await repo.active_watches_for_job(session, polled_job_id=claim.id)
+        plans = [(w, *decided[w.id]) for w in watches if w.id in decided]
+        if plans:
+            job = plans[0][0].polled_job
+            await self._deliver(plans, job, recorded.obs, recorded.now, stats)
         return True
 
     async def _write(self, items: list[_Pending]) -> list[_Recorded | None]:
         """One transaction for many polls: store them, decide, release what needs no delivery."""
         now = self.rt.clock.now()
+        records = {item.claim.id: self._record_of(item, now) for item in items}
         async with self.tx() as session:
-            jobs = await repo.record_polls(
-                session,
-                owner=self.rt.owner,
-                now=now,
-                records=[self._record_of(item, now) for item in items],
-            )
-            watches = await repo.active_watches_for_jobs(session, polled_job_ids=list(jobs))
+            before = await polls.leased_states(session, owner=self.rt.owner, ids=list(records))
+            after = {i: polls.apply_poll(state, records[i], now) for i, state in before.items()}
+            views = await polls.watch_views(session, polled_job_ids=list(after))
             results: list[_Recorded | None] = []
+            release: set[int] = set()
             for item in items:
-                job = jobs.get(item.claim.id)
-                if job is None:
+                state = after.get(item.claim.id)
+                if state is None:
                     results.append(None)  # the lease went to another replica
                     continue
-                obs = observation(job, item.poll)
-                plans = self._plans(watches[job.id], obs, now)
+                obs = observation(state, item.poll)
+                plans = self._plans(views[state.id], obs, now)
                 if not plans:
-                    job.lease_owner, job.lease_expires_at = None, None
-                results.append(_Recorded(job, obs, now, plans))
+                    release.add(state.id)
+                results.append(_Recorded(obs, now, plans))
+            await polls.save_states(
+                session, owner=self.rt.owner, states=after.values(), release=release
+            )
         return results
 
-    def _record_of(self, item: _Pending, now: datetime) -> repo.PollRecord:
+    def _record_of(self, item: _Pending, now: datetime) -> polls.PollRecord:
         claim, poll = item.claim, item.poll
-        return repo.PollRecord(
+        return polls.PollRecord(
             polled_job_id=claim.id,
             next_poll_at=self._next_poll(claim, poll, claim.failures + 1, now),
             progress=poll.progress,
@@ -410,8 +422,8 @@ class Sweeper:
         )
 
     def _plans(
-        self, watches: list[Watch], obs: Observation, now: datetime
-    ) -> list[tuple[Watch, Told, Decision]]:
+        self, watches: Sequence[W], obs: Observation, now: datetime
+    ) -> list[tuple[W, Told, Decision]]:
         plans = []
         for watch in watches:
             if watch.card_ts is None:
