@@ -239,6 +239,14 @@ def main() -> None:
         print(
             f"{name:14}{r['polls']:>8.0f}{r['failed']:>8.0f}{r['kept']:>8.1%}{r['cpu_ms']:>9.2f}ms"
         )
+    bound = args.concurrency / LATENCY  # polls a second the concurrency allows at this latency
+    needed = args.watches / INTERVAL
+    rate = bot["polls"] / bot["wall"]
+    print(
+        f"poll rate: {rate:.0f}/s; the schedule needs {needed:.0f}/s; the concurrency bound "
+        f"({args.concurrency} in flight x {LATENCY * 1000:g} ms) allows {bound:.0f}/s: "
+        f"{rate / bound:.0%} of the bound"
+    )
     print(f"peak RSS of the bot: {rss_mb:.0f} MB (goal < 150 MB)")
     print(f"schedule kept: {bot['kept']:.1%} (goal >= 95%)")
     print(
