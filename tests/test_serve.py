@@ -164,3 +164,51 @@ async def test_serve_watches_a_job_to_the_end_and_survives_kill_9(tmp_path: Path
         assert "Traceback" not in log
         for secret in ("xoxb-sandbox-bot-token", "sandbox-signing-secret", "sandbox-iam-token"):
             assert secret not in log
+
+
+async def test_two_serve_replicas_on_postgres_share_the_polling(
+    tmp_path: Path, empty_pg_url: Callable[..., str]
+) -> None:
+    """Each job polled about once per interval between them, one final reply per watch."""
+    database = empty_pg_url(scheme="postgres")
+    job = SimJob(
+        JOB,
+        [
+            {"send_success": True, "parsed_success_number": "10"},
+            {"send_success": True, "parsed_success_number": "20"},
+            {"send_success": True, "process_status": "success", "parsed_success_number": "500"},
+        ],
+        step_seconds=4,
+    )
+    async with stand_ins([job]) as (simulator, slack):
+        base = clean_env(**harness_env(simulator, slack, database), POLL_INTERVAL_SECONDS="1")
+        code, out = await run("db", "upgrade", env=base, cwd=tmp_path)
+        assert code == 0, out
+        ports = [free_port(), free_port()]
+        dirs = [tmp_path / "a", tmp_path / "b"]
+        for folder in dirs:
+            folder.mkdir()
+        async with (
+            serve_process({**base, "PORT": str(ports[0])}, dirs[0]) as first,
+            serve_process({**base, "PORT": str(ports[1])}, dirs[1]) as second,
+        ):
+            await wait_healthy(f"http://127.0.0.1:{ports[0]}", first, dirs[0])
+            await wait_healthy(f"http://127.0.0.1:{ports[1]}", second, dirs[1])
+            started = asyncio.get_running_loop().time()
+            async with SlackSender(SIGNING_SECRET) as sender:
+                body = slash_command_body(text=JOB, response_url=slack.new_response_url())
+                url = f"http://127.0.0.1:{ports[0]}/slack/events"
+                assert (await sender.send(url, body)).status_code == 200
+            await slack.wait_for(lambda: len(cards(slack)) == 1, timeout=15)
+            card = cards(slack)[0]
+            await slack.wait_for(lambda: slack.reactions("C0SANDBOX", card.ts) != [], timeout=60)
+            elapsed = asyncio.get_running_loop().time() - started
+            await asyncio.sleep(2.5)  # anything a second replica might still send
+        finals = [m for m in slack.thread("C0SANDBOX", card.ts) if "500" in m.text]
+        assert len(finals) == 1
+        assert slack.reactions("C0SANDBOX", card.ts) == ["white_check_mark"]
+        # one check by the command, then one poll a second between both replicas (two
+        # replicas polling on their own would make about twice as many)
+        assert simulator.calls[JOB] <= elapsed + 3, (simulator.calls[JOB], elapsed)
+        for folder in dirs:
+            assert "Traceback" not in (folder / "serve.log").read_text()
