@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -72,6 +72,37 @@ class WatchState(StrEnum):
 WATCH_STATES = tuple(s.value for s in WatchState)
 
 
+class StoredObservation(Protocol):
+    """The columns that hold a polled job's last observation (an ORM row or a plain one)."""
+
+    @property
+    def job_id(self) -> str: ...
+    @property
+    def send_success(self) -> bool | None: ...
+    @property
+    def process_status(self) -> str | None: ...
+    @property
+    def rows(self) -> int | None: ...
+    @property
+    def rows_raw(self) -> str | None: ...
+    @property
+    def observed_at(self) -> datetime | None: ...
+
+
+def stored_progress(row: StoredObservation) -> Progress | None:
+    """A stored observation as a Progress, or None when the job was never seen."""
+    if row.observed_at is None:
+        return None
+    return Progress(
+        job_id=row.job_id,
+        send_success=row.send_success,
+        process_status=row.process_status,
+        parsed_success_number=row.rows,
+        parsed_success_raw=row.rows_raw,
+        observed_at=row.observed_at,
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
@@ -120,16 +151,7 @@ class PolledJob(Base):
 
     def progress(self) -> Progress | None:
         """The stored observation as a Progress, or None when the job was never seen."""
-        if self.observed_at is None:
-            return None
-        return Progress(
-            job_id=self.job_id,
-            send_success=self.send_success,
-            process_status=self.process_status,
-            parsed_success_number=self.rows,
-            parsed_success_raw=self.rows_raw,
-            observed_at=self.observed_at,
-        )
+        return stored_progress(self)
 
     @property
     def phase(self) -> Phase | None:

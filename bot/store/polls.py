@@ -21,7 +21,7 @@ from sqlalchemy import Boolean, Table, bindparam, case, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.drs.progress import Phase, Progress, derive_phase
-from bot.store.models import PolledJob, Watch, WatchState
+from bot.store.models import PolledJob, Watch, WatchState, stored_progress
 
 _ERROR_KIND_MAX = 64
 _ERROR_MESSAGE_MAX = 2000
@@ -66,16 +66,7 @@ class PolledState:
         return derive_phase(self.send_success, self.process_status)
 
     def progress(self) -> Progress | None:
-        if self.observed_at is None:
-            return None
-        return Progress(
-            job_id=self.job_id,
-            send_success=self.send_success,
-            process_status=self.process_status,
-            parsed_success_number=self.rows,
-            parsed_success_raw=self.rows_raw,
-            observed_at=self.observed_at,
-        )
+        return stored_progress(self)
 
 
 _STATE_COLUMNS = [getattr(PolledJob, name) for name in PolledState.__slots__]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -15,7 +16,7 @@ from bot.slack.cards import ACTION_REFRESH, ACTION_STOP
 from bot.slack.grammar import MAX_JOBS
 from bot.slack.listeners.commands import private
 from bot.slack.message import Message
-from bot.slack.service import Place
+from bot.slack.service import Place, Say
 
 log = logging.getLogger(__name__)
 
@@ -35,36 +36,37 @@ def _watch_id(body: dict[str, Any]) -> int | None:
     return int(value) if value.isdigit() and len(value) < 18 else None
 
 
-def register(app: AsyncApp, rt: Runtime) -> None:
-    @app.action(ACTION_REFRESH)
-    async def on_refresh(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        team, channel, _user = _ids(body)
-        watch_id = _watch_id(body)
-        say = private(respond)
-        if watch_id is None:
-            await say(Message("That button is not one of mine any more; use the command."))
-            return
-        try:
-            await service.refresh(rt, team_id=team, channel_id=channel, watch_id=watch_id, say=say)
-        except BotError as exc:
-            await say(Message(exc.user_message()))
+ButtonWork = Callable[[Runtime, str, str, str, int, Say], Awaitable[None]]
 
-    @app.action(ACTION_STOP)
-    async def on_stop(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        team, channel, user = _ids(body)
-        watch_id = _watch_id(body)
-        say = private(respond)
-        if watch_id is None:
-            await say(Message("That button is not one of mine any more; use the command."))
-            return
-        try:
-            await service.stop_one(
-                rt, team_id=team, channel_id=channel, user_id=user, watch_id=watch_id, say=say
-            )
-        except BotError as exc:
-            await say(Message(exc.user_message()))
+
+async def _refresh(rt: Runtime, team: str, channel: str, _user: str, watch: int, say: Say) -> None:
+    await service.refresh(rt, team_id=team, channel_id=channel, watch_id=watch, say=say)
+
+
+async def _stop(rt: Runtime, team: str, channel: str, user: str, watch: int, say: Say) -> None:
+    await service.stop_one(
+        rt, team_id=team, channel_id=channel, user_id=user, watch_id=watch, say=say
+    )
+
+
+def register(app: AsyncApp, rt: Runtime) -> None:
+    def button(action_id: str, work: ButtonWork) -> None:
+        @app.action(action_id)
+        async def on_press(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+            await ack()
+            team, channel, user = _ids(body)
+            watch_id = _watch_id(body)
+            say = private(respond)
+            if watch_id is None:
+                await say(Message("That button is not one of mine any more; use the command."))
+                return
+            try:
+                await work(rt, team, channel, user, watch_id, say)
+            except BotError as exc:
+                await say(Message(exc.user_message()))
+
+    button(ACTION_REFRESH, _refresh)
+    button(ACTION_STOP, _stop)
 
     @app.shortcut(SHORTCUT_CALLBACK_ID)
     async def on_shortcut(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
