@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 
 from bot.runtime import Runtime
 from bot.slack.listeners import actions, commands, events
@@ -17,8 +18,25 @@ log = logging.getLogger(__name__)
 def build_app(rt: Runtime) -> AsyncApp:
     """An AsyncApp that verifies Slack's signatures and answers every surface the bot has."""
     secret = rt.settings.slack_signing_secret
+    token = rt.slack.client.token or ""
+
+    async def authorize(
+        enterprise_id: str | None, team_id: str | None, user_id: str | None
+    ) -> AuthorizeResult:
+        # Single-workspace token mode without Bolt's per-process auth.test on the first
+        # request: the acknowledgement never waits on Slack (serve asks auth.test once at
+        # start, for the bot's user ID, and carries on if Slack does not answer).
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            bot_token=token,
+            bot_user_id=rt.bot_user_id,
+        )
+
     app = AsyncApp(
         client=rt.slack.client,
+        authorize=authorize,
         signing_secret=secret.get_secret_value() if secret else "",
         # Listeners ack first and keep working after the HTTP answer has gone back to Slack.
         process_before_response=False,

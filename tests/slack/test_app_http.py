@@ -294,3 +294,11 @@ async def test_healthz_answers(live_bot: LiveBot) -> None:
         response = await client.get(f"{live_bot.url}/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+async def test_acknowledgements_never_wait_on_slack_auth_test(live_bot: LiveBot) -> None:
+    live_bot.slack.error_next("auth.test", "internal_error", n=50)
+    response = await slash(live_bot, "help")
+    assert response.status_code == 200
+    assert "/drs-progress status" in str(response.json()["blocks"])
+    assert live_bot.slack.calls_to("auth.test") == []
