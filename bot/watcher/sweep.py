@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -19,18 +19,26 @@ from typing import TypeVar
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.drs.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.errors import BotError, CredentialsRefused, DrsError, JobNotFound
 from bot.runtime import Runtime
 from bot.store import polls, repo
 from bot.store.models import PolledJob, Watch
+from bot.watcher.batch import (
+    Claim,
+    GroupWriter,
+    Pending,
+    Poll,
+    Recorded,
+    backoff_seconds,
+    observation,
+    stored_observation,
+)
 from bot.watcher.deliver import WatchDelivery, told_of, watch_facts
 from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 300.0
 W = TypeVar("W", Watch, polls.WatchView)
 SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
 RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
@@ -52,113 +60,6 @@ class SweepStats:
     def add(self, other: SweepStats) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass(frozen=True)
-class _Claim:
-    """The claimed job's key fields, copied out of the session."""
-
-    id: int
-    job_id: str
-    query_type: str
-    language: str
-    due_at: datetime | None
-    failures: int  # consecutive failures before this poll
-
-
-@dataclass
-class _Poll:
-    outcome: Outcome
-    progress: Progress | None = None
-    error: DrsError | None = None
-
-
-def backoff_seconds(interval: float, failures: int, retry_after: float | None = None) -> float:
-    """interval * 2^(failures-1), at least Retry-After, capped at 5 minutes."""
-    delay = interval * 2.0 ** max(failures - 1, 0)
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return min(delay, max(MAX_BACKOFF_SECONDS, interval))
-
-
-def observation(job: PolledJob | polls.PolledState, poll: _Poll) -> Observation:
-    error = poll.error.message if poll.error is not None else None
-    return Observation(
-        outcome=poll.outcome,
-        progress=poll.progress or job.progress(),
-        consecutive_failures=job.consecutive_failures,
-        last_change_at=job.last_change_at,
-        first_seen_at=job.first_seen_at,
-        error_message=error or (job.last_error_message if poll.outcome is not Outcome.OK else None),
-    )
-
-
-def stored_observation(job: PolledJob) -> Observation:
-    """What is known without polling (the expiry pass)."""
-    if job.paused:
-        outcome = Outcome.CREDENTIALS
-    elif job.last_error_kind == "not_found":
-        outcome = Outcome.NOT_FOUND
-    elif job.consecutive_failures > 0:
-        outcome = Outcome.UNAVAILABLE
-    else:
-        outcome = Outcome.OK
-    return observation(job, _Poll(outcome))
-
-
-@dataclass
-class _Recorded:
-    """A stored poll: what was observed, and what to deliver to which watch."""
-
-    obs: Observation
-    now: datetime
-    plans: list[tuple[polls.WatchView, Told, Decision]]
-
-
-@dataclass
-class _Pending:
-    claim: _Claim
-    poll: _Poll
-    future: asyncio.Future[_Recorded | None]
-
-
-class _GroupWriter:
-    """Group commit: polls that finish while a write is running share the next write.
-
-    One transaction per batch instead of one per poll is what keeps the database off the hot
-    path (hundreds of polls a second on SQLite's single writer).
-    """
-
-    def __init__(self, write: Callable[[list[_Pending]], Awaitable[list[_Recorded | None]]]):
-        self._write = write
-        self._pending: list[_Pending] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    async def record(self, claim: _Claim, poll: _Poll) -> _Recorded:
-        future: asyncio.Future[_Recorded | None] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(claim, poll, future))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._run())
-        # shield: a cancelled poll must not cancel the write other polls share
-        recorded = await asyncio.shield(future)
-        if recorded is None:
-            raise repo.LeaseLost(f"polled job {claim.id} is not leased to this replica")
-        return recorded
-
-    async def _run(self) -> None:
-        while self._pending:
-            await asyncio.sleep(0)  # let polls finishing in this loop turn join the batch
-            batch, self._pending = self._pending, []
-            try:
-                results = await self._write(batch)
-            except Exception as exc:
-                for item in batch:
-                    if not item.future.done():
-                        item.future.set_exception(exc)
-                continue
-            for item, result in zip(batch, results, strict=True):
-                if not item.future.done():
-                    item.future.set_result(result)
 
 
 class Sweeper:
@@ -195,7 +96,7 @@ class Sweeper:
         # by orders of magnitude once dozens of polls finish at the same moment.
         sqlite = runtime.engine.dialect.name == "sqlite"
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if sqlite else None
-        self._recorder = _GroupWriter(self._write)
+        self._recorder = GroupWriter(self._write)
         self._chunk = max(1, min(self.batch, self.concurrency) // 2)
         self._finished = SweepStats()
         self._current: SweepStats | None = None
@@ -288,7 +189,7 @@ class Sweeper:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _claim(self, stats: SweepStats, *, limit: int) -> list[_Claim]:
+    async def _claim(self, stats: SweepStats, *, limit: int) -> list[Claim]:
         now = self.rt.clock.now()
         async with self.tx() as session:
             jobs = await repo.claim_due(
@@ -299,7 +200,7 @@ class Sweeper:
                 limit=limit,
             )
             claims = [
-                _Claim(
+                Claim(
                     j.id, j.job_id, j.query_type, j.language, j.next_poll_at, j.consecutive_failures
                 )
                 for j in jobs
@@ -307,7 +208,7 @@ class Sweeper:
         stats.claimed += len(claims)
         return claims
 
-    async def _query(self, claim: _Claim) -> _Poll:
+    async def _query(self, claim: Claim) -> Poll:
         try:
             progress = await self.rt.drs.query(
                 claim.job_id,
@@ -316,19 +217,19 @@ class Sweeper:
                 retry=self.retry,
             )
         except JobNotFound as exc:
-            return _Poll(Outcome.NOT_FOUND, error=exc)
+            return Poll(Outcome.NOT_FOUND, error=exc)
         except CredentialsRefused as exc:
             log.error("DRS refused the credentials; job %s paused: %s", claim.job_id, exc)
-            return _Poll(Outcome.CREDENTIALS, error=exc)
+            return Poll(Outcome.CREDENTIALS, error=exc)
         except DrsError as exc:  # unavailable, throttled, rejected: back off and try again
             log.info("poll of %s failed: %s", claim.job_id, exc.describe())
-            return _Poll(Outcome.UNAVAILABLE, error=exc)
+            return Poll(Outcome.UNAVAILABLE, error=exc)
         except BotError as exc:  # e.g. a stored job ID the guard refuses: never a tight loop
             log.warning("poll of %s failed: %s", claim.job_id, exc)
-            return _Poll(Outcome.UNAVAILABLE, error=DrsError(str(exc)))
-        return _Poll(Outcome.OK, progress=progress)
+            return Poll(Outcome.UNAVAILABLE, error=DrsError(str(exc)))
+        return Poll(Outcome.OK, progress=progress)
 
-    def _next_poll(self, claim: _Claim, poll: _Poll, failures: int, now: datetime) -> datetime:
+    def _next_poll(self, claim: Claim, poll: Poll, failures: int, now: datetime) -> datetime:
         interval = timedelta(seconds=self.interval)
         if poll.outcome in (Outcome.OK, Outcome.CREDENTIALS, Outcome.NOT_FOUND):
             # Keep the schedule (due + interval) unless that is in the past already.
@@ -337,7 +238,7 @@ class Sweeper:
         retry_after = poll.error.retry_after if poll.error is not None else None
         return now + timedelta(seconds=backoff_seconds(self.interval, failures, retry_after))
 
-    async def _job(self, claim: _Claim, stats: SweepStats) -> None:
+    async def _job(self, claim: Claim, stats: SweepStats) -> None:
         release = True
         try:
             async with self._sem:
@@ -365,7 +266,7 @@ class Sweeper:
         except Exception as exc:  # the lease then simply expires
             log.warning("could not release lease %s: %s", polled_job_id, type(exc).__name__)
 
-    async def _poll_and_deliver(self, claim: _Claim, stats: SweepStats) -> bool:
+    async def _poll_and_deliver(self, claim: Claim, stats: SweepStats) -> bool:
         """Returns whether the lease still needs releasing."""
         poll = await self._query(claim)
         if poll.outcome is Outcome.OK:
@@ -385,7 +286,7 @@ class Sweeper:
             await self._deliver(plans, job, recorded.obs, recorded.now, stats)
         return True
 
-    async def _write(self, items: list[_Pending]) -> list[_Recorded | None]:
+    async def _write(self, items: list[Pending]) -> list[Recorded | None]:
         """One transaction for many polls: store them, decide, release what needs no delivery."""
         now = self.rt.clock.now()
         records = {item.claim.id: self._record_of(item, now) for item in items}
@@ -393,7 +294,7 @@ class Sweeper:
             before = await polls.leased_states(session, owner=self.rt.owner, ids=list(records))
             after = {i: polls.apply_poll(state, records[i], now) for i, state in before.items()}
             views = await polls.watch_views(session, polled_job_ids=list(after))
-            results: list[_Recorded | None] = []
+            results: list[Recorded | None] = []
             release: set[int] = set()
             for item in items:
                 state = after.get(item.claim.id)
@@ -404,13 +305,13 @@ class Sweeper:
                 plans = self._plans(views[state.id], obs, now)
                 if not plans:
                     release.add(state.id)
-                results.append(_Recorded(obs, now, plans))
+                results.append(Recorded(obs, now, plans))
             await polls.save_states(
                 session, owner=self.rt.owner, states=after.values(), release=release
             )
         return results
 
-    def _record_of(self, item: _Pending, now: datetime) -> polls.PollRecord:
+    def _record_of(self, item: Pending, now: datetime) -> polls.PollRecord:
         claim, poll = item.claim, item.poll
         return polls.PollRecord(
             polled_job_id=claim.id,

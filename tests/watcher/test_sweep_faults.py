@@ -7,7 +7,8 @@ from datetime import datetime
 from bot.clock import FakeClock
 from bot.sandbox.harness import Harness
 from bot.store import repo
-from bot.watcher.sweep import Sweeper, backoff_seconds
+from bot.watcher.batch import backoff_seconds
+from bot.watcher.sweep import Sweeper
 
 from .conftest import (
     INTERVAL,
