@@ -80,6 +80,8 @@ class SlackStandIn(SlackMethods):
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._url_ids = itertools.count(1)
         self._changed = asyncio.Event()
+        # Methods called with another token than the bot's (apps.connections.open: xapp-...).
+        self.method_tokens: dict[str, str] = {}
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -124,6 +126,12 @@ class SlackStandIn(SlackMethods):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def add_method(self, method: str, handler: Handler, *, token: str | None = None) -> None:
+        """Serve one more Web API method (e.g. Socket Mode's), called with `token` if given."""
+        self._handlers[method] = handler
+        if token is not None:
+            self.method_tokens[method] = token
 
     # -- fault injection ---------------------------------------------------------------------
 
@@ -266,7 +274,7 @@ class SlackStandIn(SlackMethods):
             )
         if not token:
             result: dict[str, Any] = {"ok": False, "error": "not_authed"}
-        elif token != self.bot_token:
+        elif token != self.method_tokens.get(method, self.bot_token):
             result = {"ok": False, "error": "invalid_auth"}
         elif method not in self._handlers:
             result = {"ok": False, "error": "unknown_method"}
