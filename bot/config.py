@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
 
@@ -39,6 +39,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         case_sensitive=False, env_ignore_empty=True, extra="ignore", frozen=True
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what `load_settings` passes: it reads the environment (or the mapping it is
+        # given, e.g. the sandbox's own) itself, so nothing leaks in from the process env.
+        return (init_settings,)
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -216,24 +229,43 @@ def _describe(err: Mapping[str, Any]) -> str:
     return f"{name}={value!r}: {msg}."
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read settings from `env` (the process environment when None); raise ConfigError."""
+def load_settings(
+    env: Mapping[str, str] | None = None, *, drs: bool = False, slack: bool = False
+) -> Settings:
+    """Read settings from `env` (the process environment when None).
+
+    Raises one ConfigError naming every problem: values that do not parse, and (with `drs` /
+    `slack`) what that command needs but is missing, so one start shows all there is to fix.
+    """
     if env is None:
         env = os.environ
+    lowered = {k.lower(): v for k, v in env.items() if v != ""}
+    known = {k: v for k, v in lowered.items() if k in Settings.model_fields}
     try:
-        lowered = {k.lower(): v for k, v in env.items() if v != ""}
-        known = {k: v for k, v in lowered.items() if k in Settings.model_fields}
-        return Settings.model_validate(known)
+        settings = Settings.model_validate(known)
     except ValidationError as exc:
-        raise ConfigError([_describe(e) for e in exc.errors()]) from None
+        problems = [_describe(e) for e in exc.errors()]
+        bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+        try:  # what else is wrong, judged without the values that did not parse
+            rest = Settings.model_validate({k: v for k, v in known.items() if k not in bad})
+        except ValidationError:
+            raise ConfigError(problems) from None
+        raise ConfigError(problems + _requirements(rest, drs=drs, slack=slack)) from None
+    require(settings, drs=drs, slack=slack)
+    return settings
 
 
-def require(settings: Settings, *, drs: bool = False, slack: bool = False) -> None:
-    """Raise one ConfigError naming every problem for what a command uses."""
+def _requirements(settings: Settings, *, drs: bool, slack: bool) -> list[str]:
     problems: list[str] = []
     if drs:
         problems += settings.drs_problems()
     if slack:
         problems += settings.slack_problems()
+    return problems
+
+
+def require(settings: Settings, *, drs: bool = False, slack: bool = False) -> None:
+    """Raise one ConfigError naming every problem for what a command uses."""
+    problems = _requirements(settings, drs=drs, slack=slack)
     if problems:
         raise ConfigError(problems)

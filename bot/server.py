@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from bot import __version__
 from bot.compose import build_runtime, close_runtime
-from bot.config import Settings, load_settings, require
+from bot.config import Settings, load_settings
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.slack.app import build_app
@@ -129,8 +129,7 @@ async def serve(
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    require(settings, drs=True, slack=True)
+    settings = load_settings(drs=True, slack=True)
     configure_logging(settings)
     log.info("drs-bot %s starting (watcher %s)", __version__, "off" if args.no_watcher else "on")
     # uvicorn installs its own SIGINT/SIGTERM handlers and shuts down gracefully on them.

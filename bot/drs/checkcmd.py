@@ -91,7 +91,7 @@ async def run_check(
     except InvalidJobId as exc:
         print(f"drs-bot check: {exc.user_message()}", file=sys.stderr)
         return EXIT_USAGE
-    settings = load_settings()  # ConfigError -> exit 2 in bot.cli
+    settings = load_settings(drs=True)  # ConfigError -> exit 2 in bot.cli
     clock = clock or SystemClock()
     client = build_drs_client(settings, clock=clock)
     try:
