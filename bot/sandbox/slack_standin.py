@@ -54,6 +54,15 @@ class _ResponseUrl:
     posts: int = 0
 
 
+async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serve `app` on 127.0.0.1 at an ephemeral port; the runner and its `host:port`."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"{host}:{port}"
+
+
 class SlackStandIn(SlackMethods):
     """Slack's Web API as far as the bot uses it, recording every call (an async context manager).
 
@@ -112,12 +121,8 @@ class SlackStandIn(SlackMethods):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        self._runner, address = await serve_on_loopback(app)
+        self.url = f"http://{address}"
         self.api_url = f"{self.url}/api/"
         self.base_url = self.url
         log.info("Slack stand-in listening on %s", self.url)

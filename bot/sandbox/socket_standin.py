@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.sandbox.slack_standin import SlackStandIn
+from bot.sandbox.slack_standin import SlackStandIn, serve_on_loopback
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,8 @@ class SocketModeStandIn:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/link", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"ws://{host}:{port}/link"
+        self._runner, address = await serve_on_loopback(app)
+        self.url = f"ws://{address}/link"
         self.slack.add_method("apps.connections.open", self._open, token=self.app_token)
 
     async def close(self) -> None:
