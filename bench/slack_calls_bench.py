@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.sandbox.harness import TEAM_ID, harness

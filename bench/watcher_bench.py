@@ -25,8 +25,8 @@ import httpx
 from bot.clock import SystemClock
 from bot.compose import build_runtime, close_runtime
 from bot.config import load_settings
+from bot.domain.progress import Progress
 from bot.drs.client import progress_path
-from bot.drs.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.drs.transport import AiohttpTransport

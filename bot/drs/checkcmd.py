@@ -9,10 +9,10 @@ from typing import TextIO
 
 from bot.clock import Clock, SystemClock
 from bot.config import load_settings
+from bot.domain.progress import Phase, Progress
 from bot.drs.client import DrsClient
 from bot.drs.factory import build_drs_client
 from bot.drs.jobid import parse_job_id
-from bot.drs.progress import Phase, Progress
 from bot.errors import DrsError, InvalidJobId
 
 EXIT_OK, EXIT_API, EXIT_USAGE = 0, 1, 2

@@ -13,8 +13,8 @@ from urllib.parse import quote
 import httpx
 
 from bot.clock import Clock, SystemClock
+from bot.domain.progress import Progress
 from bot.drs.jobid import parse_job_id
-from bot.drs.progress import Progress
 from bot.drs.retry import RetryPolicy, call_with_retry
 from bot.errors import (
     CredentialsRefused,

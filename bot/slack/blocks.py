@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.drs.progress import Phase, Progress
+from bot.domain.progress import Phase, Progress
 from bot.slack.message import escape
 
 # Slack's limits (FACTS.md); we stay under them with room to spare.

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.progress import Progress
 from bot.drs.jobid import short_job_id
-from bot.drs.progress import Progress
 from bot.errors import DrsError, JobNotFound
 from bot.slack.blocks import (
     MAX_BLOCKS,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.drs.progress import Progress
+from bot.domain import initial_told
+from bot.domain.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.errors import DestinationGone, DrsError, JobNotFound, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
@@ -24,7 +25,6 @@ from bot.slack.message import Message
 from bot.slack.views import card_view
 from bot.store import repo
 from bot.store.models import Watch
-from bot.watcher.policy import initial_told
 
 log = logging.getLogger(__name__)
 

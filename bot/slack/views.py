@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.slack.cards import CardView
 from bot.store.models import PolledJob, Watch
 

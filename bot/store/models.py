@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from bot.drs.progress import Phase, Progress, derive_phase
+from bot.domain.progress import Phase, Progress, derive_phase
 
 # Deterministic constraint names, so migrations can name what they alter or drop.
 NAMING_CONVENTION = {

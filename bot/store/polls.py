@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Boolean, Table, bindparam, case, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.drs.progress import Phase, Progress, derive_phase
+from bot.domain.progress import Phase, Progress, derive_phase
 from bot.store.models import PolledJob, Watch, WatchState, stored_progress
 
 _ERROR_KIND_MAX = 64

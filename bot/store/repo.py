@@ -37,7 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.errors import StoreError
 from bot.store.models import WATCH_STATES, PolledJob, Watch, WatchState
 from bot.store.polls import PollRecord, changed, poll_values

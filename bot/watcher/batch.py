@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.errors import DrsError
 from bot.store import polls, repo
 from bot.store.models import PolledJob

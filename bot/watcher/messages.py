@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from bot.domain.progress import Phase, Progress
 from bot.drs.jobid import short_job_id
-from bot.drs.progress import Phase, Progress
 from bot.slack.message import Message, escape
 from bot.watcher.policy import Observation, PolicyConfig, ReplyKind, WatchFacts
 

@@ -5,7 +5,8 @@ The sweep polls a job once, builds an `Observation`, and for each watch of that 
 the sweep performs them one by one and records `action.told_after` after each one Slack
 accepted, so a crash repeats at most one delivery and never skips one. `told.final` means
 the watch has said its last word: `decide` then returns no actions, only the end state.
-The data types live in `bot.watcher.state` and are re-exported here.
+The watch's data live in `bot.domain`, the policy's own types in `bot.watcher.state`;
+both are re-exported here.
 
 Precedence, first match wins:
 1. `told.final`: nothing more, ever.
@@ -32,21 +33,19 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot.drs.progress import Phase, Progress
-from bot.watcher.state import (
+from bot.domain.progress import Phase, Progress
+from bot.domain.watching import (
     CARD_STATES,
     END_STATES,
     WATCHING,
-    Action,
-    Decision,
     Observation,
     Outcome,
-    PolicyConfig,
     ReplyKind,
     Told,
     WatchFacts,
     initial_told,
 )
+from bot.watcher.state import Action, Decision, PolicyConfig
 
 __all__ = [
     "CARD_STATES",

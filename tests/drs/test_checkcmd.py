@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.domain.progress import Progress
 from bot.drs.checkcmd import describe, run_check
-from bot.drs.progress import Progress
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from bot.clock import FakeClock
+from bot.domain.progress import Phase
 from bot.drs.client import DrsClient, parse_retry_after
-from bot.drs.progress import Phase
 from bot.drs.retry import RetryPolicy
 from bot.errors import (
     CredentialsRefused,

@@ -16,9 +16,9 @@ from huaweicloudsdkdrs.v5 import ShowDbObjectTemplateProgressRequest
 
 from bot.clock import FakeClock
 from bot.config import load_settings
+from bot.domain.progress import Phase
 from bot.drs.client import DrsClient
 from bot.drs.factory import build_drs_client
-from bot.drs.progress import Phase
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob, demo_jobs, load_jobs_file
 from bot.drs.simulator import DrsSimulator

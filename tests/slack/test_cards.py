@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.errors import CredentialsRefused, JobNotFound
 from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION, blocks_size
 from bot.slack.cards import (

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.store import repo
 from bot.store.models import PolledJob
 

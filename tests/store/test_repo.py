@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
 

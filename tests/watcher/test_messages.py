@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.drs.progress import Progress
+from bot.domain.progress import Progress
 from bot.watcher.messages import (
     format_duration,
     format_rows,

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_settings
-from bot.drs.progress import Phase, Progress
+from bot.domain.progress import Phase, Progress
 from bot.watcher.policy import (
     END_STATES,
     Decision,
