@@ -29,9 +29,9 @@ from bot.clock import FakeClock
 from bot.domain.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
+from bot.render.message import Message
 from bot.sandbox.harness import TEAM_ID, harness
 from bot.slack import service
-from bot.slack.message import Message
 from bot.store.db import make_engine
 from bot.store.migrate import upgrade
 from bot.store.models import Watch

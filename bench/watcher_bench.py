@@ -26,17 +26,17 @@ from bot.clock import SystemClock
 from bot.compose import build_runtime, close_runtime
 from bot.config import load_settings
 from bot.domain.progress import Progress
+from bot.domain.watching import initial_told
 from bot.drs.client import progress_path
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.drs.transport import AiohttpTransport
+from bot.render.cards import CardView, watch_card
+from bot.render.views import card_view
 from bot.runtime import Runtime
 from bot.sandbox.harness import BOT_TOKEN, DRS_TOKEN, PROJECT_ID, SIGNING_SECRET, TEAM_ID, stand_ins
-from bot.slack.cards import CardView, watch_card
-from bot.slack.views import card_view
 from bot.store import repo
 from bot.store.models import Watch
-from bot.watcher.policy import initial_told
 from bot.watcher.scheduler import Watcher
 
 INTERVAL = 2.0

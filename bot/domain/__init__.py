@@ -4,6 +4,7 @@ Nothing here does I/O or imports another part of the bot: `drs`, `store`, `rende
 `watcher` all build on these types, never the other way round.
 """
 
+from bot.domain.commands import DEFAULT_COMMAND, DEFAULT_LANGUAGE, Language
 from bot.domain.progress import Phase, Progress, derive_phase, parse_rows
 from bot.domain.states import (
     CardState,
@@ -14,23 +15,23 @@ from bot.domain.states import (
     parse_watch_state,
 )
 from bot.domain.watching import (
-    CARD_STATES,
-    END_STATES,
-    WATCHING,
+    Note,
     Observation,
     Outcome,
     ReplyKind,
     Told,
     WatchFacts,
     initial_told,
+    parse_note,
 )
 
 __all__ = [
-    "CARD_STATES",
-    "END_STATES",
-    "WATCHING",
+    "DEFAULT_COMMAND",
+    "DEFAULT_LANGUAGE",
     "CardState",
     "EndState",
+    "Language",
+    "Note",
     "Observation",
     "Outcome",
     "Phase",
@@ -43,6 +44,7 @@ __all__ = [
     "initial_told",
     "parse_card_state",
     "parse_end_state",
+    "parse_note",
     "parse_rows",
     "parse_watch_state",
 ]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain.progress import Phase, Progress
+from bot.domain.states import CardState, EndState, parse_card_state, parse_end_state
 
-WATCHING = "watching"
-END_STATES = ("succeeded", "failed", "not_found", "expired")
-CARD_STATES = (WATCHING, *END_STATES)
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class Outcome(StrEnum):
@@ -36,6 +39,40 @@ class ReplyKind(StrEnum):
     UNREACHABLE = "unreachable"
     REACHABLE_AGAIN = "reachable_again"
     CREDENTIALS = "credentials"
+
+
+class Note(StrEnum):
+    """The line under a card saying why it is not moving (worded by `bot.render.notes`)."""
+
+    UNREACHABLE = "unreachable"
+    CREDENTIALS = "credentials"
+    STALLED = "stalled"
+    NOT_FOUND = "not_found"
+    EXPIRED = "expired"
+
+
+# Rows written before notes were stored as members held the note's words; read them back.
+_WORDED_NOTES = (
+    (re.compile(r"DRS is not answering; still trying\.\Z"), Note.UNREACHABLE),
+    (re.compile(r"DRS refused the bot's credentials; .*\Z"), Note.CREDENTIALS),
+    (re.compile(r"No change for \S+ min\.\Z"), Note.STALLED),
+    (re.compile(r"DRS no longer knows this job; stopped watching\.\Z"), Note.NOT_FOUND),
+    (re.compile(r"Stopped watching after \S+ h\.\Z"), Note.EXPIRED),
+)
+
+
+def parse_note(value: object) -> Note | None:
+    """The note a stored value names (a member's value, or an older row's words), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return Note(value)
+    except ValueError:
+        pass
+    for pattern, note in _WORDED_NOTES:
+        if pattern.match(value):
+            return note
+    return None
 
 
 @dataclass(frozen=True)
@@ -81,6 +118,14 @@ def _bool(value: Any) -> bool:
     return value if isinstance(value, bool) else False
 
 
+def _known(name: str, value: Any, parse: Callable[[object], _T | None]) -> _T | None:
+    """`parse(value)`; an unknown stored value is logged (not kept: the next card edit heals it)."""
+    member = parse(value)
+    if member is None and value is not None:
+        log.warning("told.%s holds an unknown value %r; treated as unset", name, value)
+    return member
+
+
 def _time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -97,8 +142,8 @@ class Told:
     card_phase: Phase | None = None
     card_rows: int | None = None
     card_status: str | None = None  # process_status as the card shows it (verbatim)
-    card_note: str | None = None
-    card_state: str | None = None  # one of CARD_STATES
+    card_note: Note | None = None
+    card_state: CardState | None = None
     card_at: datetime | None = None  # when the card was last posted or edited
     thread_phase: Phase | None = None  # last phase announced (the card announces the first)
     progress_reply_at: datetime | None = None
@@ -107,13 +152,17 @@ class Told:
     unreachable_noticed: bool = False
     credentials_noticed: bool = False
     final: bool = False
-    end_state: str | None = None  # set with `final`: one of END_STATES
+    end_state: EndState | None = None  # set with `final`
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            elif isinstance(value, StrEnum):
+                value = value.value  # the same strings older rows hold
+            out[f.name] = value
         return out
 
     @classmethod
@@ -121,14 +170,12 @@ class Told:
         """Tolerates old rows and future versions: missing, unknown or bad values never raise."""
         if not isinstance(data, dict):
             return cls()
-        state = _str(data.get("card_state"))
-        end = _str(data.get("end_state"))
         return cls(
             card_phase=_phase(data.get("card_phase")),
             card_rows=_int(data.get("card_rows")),
             card_status=_str(data.get("card_status")),
-            card_note=_str(data.get("card_note")),
-            card_state=state if state in CARD_STATES else None,
+            card_note=_known("card_note", data.get("card_note"), parse_note),
+            card_state=_known("card_state", data.get("card_state"), parse_card_state),
             card_at=_time(data.get("card_at")),
             thread_phase=_phase(data.get("thread_phase")),
             progress_reply_at=_time(data.get("progress_reply_at")),
@@ -137,21 +184,21 @@ class Told:
             unreachable_noticed=_bool(data.get("unreachable_noticed")),
             credentials_noticed=_bool(data.get("credentials_noticed")),
             final=_bool(data.get("final")),
-            end_state=end if end in END_STATES else None,
+            end_state=_known("end_state", data.get("end_state"), parse_end_state),
         )
 
 
 def initial_told(progress: Progress | None, now: datetime | None = None) -> Told:
     """What a freshly posted card has told: its phase, rows and status, and the first phase."""
     if progress is None:
-        return Told(card_state=WATCHING, card_at=now)
+        return Told(card_state=CardState.WATCHING, card_at=now)
     phase = progress.phase
     return Told(
         card_at=now or progress.observed_at,
         card_phase=phase,
         card_rows=progress.parsed_success_number,
         card_status=progress.process_status,
-        card_state=phase.value if phase.finished else WATCHING,
+        card_state=CardState(phase.value) if phase.finished else CardState.WATCHING,
         thread_phase=phase,
         progress_reply_at=progress.observed_at,
         progress_reply_rows=progress.parsed_success_number,

@@ -74,10 +74,3 @@ def find_job_ids(text: str) -> list[str]:
         if job_id not in seen:
             seen.append(job_id)
     return seen
-
-
-def short_job_id(job_id: str) -> str:
-    """`c7debc9c…jb20r`: enough to recognise a job in a phone notification."""
-    if len(job_id) <= 16:
-        return job_id
-    return f"{job_id[:8]}…{job_id[-5:]}"

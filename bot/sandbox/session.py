@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from bot.config import Settings
+from bot.domain.states import WatchState
 from bot.runtime import Runtime
 from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, TEAM_ID, serving
 from bot.sandbox.slack_payloads import SlackSender, app_mention_body, slash_command_body
 from bot.sandbox.slack_standin import SlackStandIn
 from bot.sandbox.terminal import Transcript
-from bot.store.models import Watch, WatchState
+from bot.store.models import Watch
 
 CHANNEL = "C0SANDBOX"
 USER = "U0USER"

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import DestinationGone, SlackError
-from bot.slack.message import Message
+from bot.render.message import Message
 
 log = logging.getLogger(__name__)
 

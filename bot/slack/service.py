@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import initial_told
+from bot.domain import CardState, WatchState, initial_told
 from bot.domain.progress import Progress
 from bot.drs.retry import RetryPolicy
 from bot.errors import DestinationGone, DrsError, JobNotFound, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
+from bot.render import answers, cards, notes
+from bot.render.cards import CardView, ListItem
+from bot.render.message import Message
+from bot.render.views import card_view
 from bot.runtime import Runtime
-from bot.slack import cards
-from bot.slack.cards import CardView, ListItem
-from bot.slack.message import Message
-from bot.slack.views import card_view
 from bot.store import repo
 from bot.store.models import Watch
 
@@ -43,10 +43,6 @@ class Place:
     thread_ts: str | None = None  # None: the channel itself (slash commands); else a thread
 
 
-def _unreachable_note(error: DrsError) -> str:
-    return f"DRS could not be reached yet ({error.describe()}); I keep trying."
-
-
 async def query_now(
     rt: Runtime, job_id: str, *, job_type: str | None, language: str | None
 ) -> Progress:
@@ -60,7 +56,7 @@ async def status(
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except DrsError as exc:
-        await say(cards.drs_error_message(job_id, exc))
+        await say(answers.drs_error_message(job_id, exc))
         return
     await say(cards.status_message(progress, job_type=job_type, command_name=rt.command))
 
@@ -96,7 +92,7 @@ async def watch(
             await _get_or_create(session, rt, place, job_id, job_type, language)
     if existing is not None:
         link = await _permalink(rt, existing.card_channel, existing.card_ts)
-        await say(cards.already_watching(job_id, link))
+        await say(answers.already_watching(job_id, link))
         return
 
     note: str | None = None
@@ -104,15 +100,15 @@ async def watch(
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except (Throttled, _Unavailable) as exc:
-        note = _unreachable_note(exc)  # watch anyway: the sweep keeps trying
+        note = notes.first_check_failed(exc.describe())  # watch anyway: the sweep keeps trying
     except DrsError as exc:  # not found, credentials refused, rejected: nothing to watch
-        await say(cards.drs_error_message(job_id, exc))
+        await say(answers.drs_error_message(job_id, exc))
         return
 
     if progress is not None and progress.finished:
         view = CardView(
             job_id=job_id,
-            state="finished",
+            state=CardState.FINISHED,
             progress=progress,
             requested_by=place.user_id,
             checked_at=progress.observed_at,
@@ -130,7 +126,7 @@ async def watch(
         job = created_watch.polled_job
     if not created:  # someone else created it a moment ago
         link = await _permalink(rt, created_watch.card_channel, created_watch.card_ts)
-        await say(cards.already_watching(job_id, link))
+        await say(answers.already_watching(job_id, link))
         return
 
     view = card_view(created_watch, job, progress=progress, note=note, checked_at=rt.clock.now())
@@ -193,7 +189,7 @@ async def _post_card(rt: Runtime, place: Place, message: Message) -> str | Messa
     try:
         return await rt.slack.post(place.channel_id, message, thread_ts=place.thread_ts)
     except DestinationGone:
-        return cards.invite_hint(rt.bot_user_id, place.channel_id)
+        return answers.invite_hint(rt.bot_user_id, place.channel_id)
     except SlackError as exc:
         log.warning("could not post a card in %s: %s", place.channel_id, exc)
         return Message(f"Slack did not accept the card ({exc}). Try again in a minute.")
@@ -215,11 +211,11 @@ async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> li
         )
         pairs = [(w, w.polled_job) for w in stopped]
     if not pairs:
-        await say(cards.nothing_to_stop(job_id, rt.command))
+        await say(answers.nothing_to_stop(job_id, rt.command))
         return []
     for stopped_watch, job in pairs:
         if stopped_watch.card_channel and stopped_watch.card_ts:
-            view = card_view(stopped_watch, job, state="stopped")
+            view = card_view(stopped_watch, job, state=CardState.STOPPED)
             try:
                 await rt.slack.update(
                     stopped_watch.card_channel, stopped_watch.card_ts, cards.watch_card(view)
@@ -227,7 +223,7 @@ async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> li
             except SlackError as exc:
                 log.info("could not mark card %s stopped: %s", stopped_watch.card_ts, exc)
     job_ids = [job.job_id for _, job in pairs]
-    await say(cards.stopped_message(job_ids))
+    await say(answers.stopped_message(job_ids))
     return job_ids
 
 
@@ -273,10 +269,10 @@ async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, 
             rt, job.job_id, job_type=found.job_type or None, language=found.language
         )
     except JobNotFound as exc:
-        await say(cards.drs_error_message(job.job_id, exc))
+        await say(answers.drs_error_message(job.job_id, exc))
         return
     except DrsError as exc:
-        note = _unreachable_note(exc)
+        note = notes.first_check_failed(exc.describe())
     if progress is not None:
         async with rt.sessions.begin() as session:
             await repo.note_progress(
@@ -298,12 +294,14 @@ async def stop_one(
         await say(Message("This watch has already ended."))
         return
     async with rt.sessions.begin() as session:
-        await repo.end_watch(session, watch_id=watch_id, state="stopped", now=rt.clock.now())
+        await repo.end_watch(
+            session, watch_id=watch_id, state=WatchState.STOPPED, now=rt.clock.now()
+        )
         ended = await repo.get_watch(session, watch_id=watch_id)
     if ended is not None and ended.card_channel and ended.card_ts:
-        view = card_view(ended, ended.polled_job, state="stopped")
+        view = card_view(ended, ended.polled_job, state=CardState.STOPPED)
         try:
             await rt.slack.update(ended.card_channel, ended.card_ts, cards.watch_card(view))
         except SlackError as exc:
             log.info("could not mark card %s stopped: %s", ended.card_ts, exc)
-    await say(cards.stopped_message([found.polled_job.job_id]))
+    await say(answers.stopped_message([found.polled_job.job_id]))

@@ -21,7 +21,8 @@ from sqlalchemy import Boolean, Table, bindparam, case, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.progress import Phase, Progress, derive_phase
-from bot.store.models import PolledJob, Watch, WatchState, stored_progress
+from bot.domain.states import WatchState
+from bot.store.models import PolledJob, Watch, stored_progress
 
 _ERROR_KIND_MAX = 64
 _ERROR_MESSAGE_MAX = 2000

@@ -38,8 +38,9 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.progress import Progress
+from bot.domain.states import WatchState
 from bot.errors import StoreError
-from bot.store.models import WATCH_STATES, PolledJob, Watch, WatchState
+from bot.store.models import WATCH_STATES, PolledJob, Watch
 from bot.store.polls import PollRecord, changed, poll_values
 
 ACTIVE: Final = WatchState.ACTIVE.value

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.progress import Progress
+from bot.domain.watching import Observation, Outcome, Told
 from bot.errors import DrsError
 from bot.store import polls, repo
 from bot.store.models import PolledJob
-from bot.watcher.policy import Decision, Observation, Outcome, Told
+from bot.watcher.state import Decision
 
 MAX_BACKOFF_SECONDS = 300.0
 

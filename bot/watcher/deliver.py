@@ -14,15 +14,18 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.states import EndState, WatchState
+from bot.domain.watching import Observation, Told, WatchFacts
 from bot.errors import DestinationGone, SlackError
+from bot.render.cards import watch_card
+from bot.render.notes import note_text
+from bot.render.replies import render_observed
+from bot.render.views import card_view
 from bot.runtime import Runtime
-from bot.slack.cards import watch_card
-from bot.slack.views import card_view
 from bot.store import repo
-from bot.store.models import PolledJob, Watch, WatchState
+from bot.store.models import PolledJob, Watch
 from bot.store.polls import WatchView
-from bot.watcher.messages import render_observed
-from bot.watcher.policy import Action, Decision, Observation, PolicyConfig, Told, WatchFacts
+from bot.watcher.state import Action, ActionKind, Decision, PolicyConfig
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +96,11 @@ class WatchDelivery:
                     result.retry = True
                     return result
                 log.warning("watch %s ends as undeliverable: %s", self.watch.id, exc)
-                await self._end(WatchState.UNDELIVERABLE.value)
-                result.ended = WatchState.UNDELIVERABLE.value
+                await self._end(WatchState.UNDELIVERABLE)
+                result.ended = WatchState.UNDELIVERABLE
                 return result
             except SlackError as exc:
-                if action.kind == "card" and exc.error in CARD_GONE_ERRORS:
+                if action.kind is ActionKind.CARD and exc.error in CARD_GONE_ERRORS:
                     log.info("watch %s: card not editable (%s); replies go on", self.watch.id, exc)
                 else:
                     log.warning("watch %s: %s; will try again next poll", self.watch.id, exc)
@@ -106,7 +109,7 @@ class WatchDelivery:
             else:
                 result.sent += 1
             end = action.told_after.end_state if action.told_after.final else None
-            await self._record(action.told_after, end, reply=action.kind == "reply")
+            await self._record(action.told_after, end, reply=action.kind is ActionKind.REPLY)
             recorded = action.told_after
             result.ended = end or result.ended
         end = decision.end_state if decision.told.final else None
@@ -117,18 +120,18 @@ class WatchDelivery:
 
     async def _perform(self, action: Action) -> None:
         gateway = self.rt.slack
-        if action.kind == "card":
+        if action.kind is ActionKind.CARD:
             assert self.watch.card_ts is not None  # the sweep skips watches without a card
             view = card_view(
                 self.watch,
                 self.job,
                 state=action.card_state,
                 progress=self.obs.progress,
-                note=action.card_note,
+                note=note_text(action.card_note, self.config) if action.card_note else None,
                 checked_at=self.now,
             )
             await gateway.update(self.channel, self.watch.card_ts, watch_card(view))
-        elif action.kind == "reply":
+        elif action.kind is ActionKind.REPLY:
             assert action.reply is not None
             message = render_observed(
                 action.reply,
@@ -146,7 +149,7 @@ class WatchDelivery:
             assert self.watch.card_ts is not None and action.reaction is not None
             await gateway.react(self.channel, self.watch.card_ts, action.reaction)
 
-    async def _record(self, told: Told, end: str | None, *, reply: bool) -> None:
+    async def _record(self, told: Told, end: EndState | None, *, reply: bool) -> None:
         # The first reply under the card makes the card's thread this watch's thread.
         thread = self.thread_ts if reply and self.watch.thread_ts is None else None
         async with self.tx() as session:
@@ -161,7 +164,7 @@ class WatchDelivery:
         if thread is not None:
             self.watch.thread_ts = thread
 
-    async def _end(self, state: str) -> None:
+    async def _end(self, state: WatchState) -> None:
         async with self.tx() as session:
             await repo.end_watch(
                 session, watch_id=self.watch.id, state=state, now=self.rt.clock.now()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from bot.domain.watching import ReplyKind, Told
+from bot.domain.commands import DEFAULT_COMMAND
+from bot.domain.states import CardState, EndState
+from bot.domain.watching import Note, ReplyKind, Told
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -21,7 +24,7 @@ class PolicyConfig:
     # A card whose only change is its row count is edited at most this often (phase changes,
     # notes and final states are shown at once): a fast-moving parse must not spam edits.
     card_refresh_seconds: float = 60.0
-    command: str = "/drs-progress"  # named in replies that say how to watch again
+    command: str = DEFAULT_COMMAND  # named in replies that say how to watch again
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PolicyConfig:
@@ -36,21 +39,27 @@ class PolicyConfig:
         )
 
 
+class ActionKind(StrEnum):
+    CARD = "card"  # edit the card
+    REPLY = "reply"  # post in the watch's thread
+    REACTION = "reaction"  # react on the card
+
+
 @dataclass(frozen=True)
 class Action:
     """One delivery; the sweep performs actions in order and records `told_after` after each."""
 
-    kind: Literal["card", "reply", "reaction"]
+    kind: ActionKind
     told_after: Told
     reply: ReplyKind | None = None
     broadcast: bool = False  # reply_broadcast, for final SUCCEEDED/FAILED replies
-    reaction: str | None = None  # "white_check_mark" / "x"
-    card_state: str | None = None  # for kind == "card": one of CARD_STATES
-    card_note: str | None = None
+    reaction: str | None = None  # an emoji name: "white_check_mark" / "x"
+    card_state: CardState | None = None  # for CARD
+    card_note: Note | None = None  # for CARD
 
 
 @dataclass(frozen=True)
 class Decision:
     actions: tuple[Action, ...]
-    end_state: str | None  # one of END_STATES, or None: keep watching
+    end_state: EndState | None  # None: keep watching
     told: Told  # what to record once every action is delivered

@@ -19,6 +19,7 @@ from typing import TypeVar
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.watching import Observation, Outcome, Told
 from bot.drs.retry import RetryPolicy
 from bot.errors import BotError, CredentialsRefused, DrsError, JobNotFound
 from bot.runtime import Runtime
@@ -35,7 +36,8 @@ from bot.watcher.batch import (
     stored_observation,
 )
 from bot.watcher.deliver import WatchDelivery, told_of, watch_facts
-from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
+from bot.watcher.policy import decide
+from bot.watcher.state import Decision, PolicyConfig
 
 log = logging.getLogger(__name__)
 

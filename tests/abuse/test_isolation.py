@@ -7,8 +7,8 @@ import asyncio
 
 from sqlalchemy import select
 
+from bot.render.cards import ACTION_REFRESH, ACTION_STOP
 from bot.sandbox.slack_payloads import block_action_body
-from bot.slack.cards import ACTION_REFRESH, ACTION_STOP
 from bot.store.models import Watch
 from tests.slack.live import CHANNEL, RUNNING, LiveBot
 

@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from bot.render.cards import ACTION_REFRESH
 from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET
 from bot.sandbox.slack_payloads import (
     FORM,
@@ -17,7 +18,6 @@ from bot.sandbox.slack_payloads import (
     sign,
     slash_command_body,
 )
-from bot.slack.cards import ACTION_REFRESH
 from tests.slack.live import LiveBot
 
 from .helpers import UNKNOWN

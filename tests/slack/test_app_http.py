@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bot.render.cards import ACTION_STOP
 from bot.sandbox.harness import BOT_USER_ID
 from bot.sandbox.slack_payloads import (
     app_mention_body,
@@ -14,7 +15,6 @@ from bot.sandbox.slack_payloads import (
     message_shortcut_body,
     slash_command_body,
 )
-from bot.slack.cards import ACTION_STOP
 from bot.slack.listeners.actions import SHORTCUT_CALLBACK_ID
 from bot.store.models import PolledJob, Watch
 from tests.slack.live import CHANNEL, DONE, FAILED, RUNNING, LiveBot

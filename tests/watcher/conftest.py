@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import Clock, FakeClock
+from bot.domain.watching import initial_told
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
+from bot.render.cards import watch_card
+from bot.render.views import card_view
 from bot.sandbox.harness import TEAM_ID, Harness, harness
-from bot.slack.cards import watch_card
-from bot.slack.views import card_view
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
-from bot.watcher.policy import initial_told
 
 JOB_A = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 JOB_B = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21"

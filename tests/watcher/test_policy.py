@@ -13,21 +13,18 @@ from hypothesis import strategies as st
 
 from bot.config import load_settings
 from bot.domain.progress import Phase, Progress
-from bot.watcher.policy import (
-    END_STATES,
-    Decision,
+from bot.domain.states import CardState, EndState
+from bot.domain.watching import (
+    Note,
     Observation,
     Outcome,
-    PolicyConfig,
     ReplyKind,
     Told,
     WatchFacts,
-    decide,
     initial_told,
-    note_credentials,
-    note_stalled,
-    note_unreachable,
 )
+from bot.watcher.policy import decide
+from bot.watcher.state import ActionKind, Decision, PolicyConfig
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -80,9 +77,9 @@ def summary(decision: Decision) -> list[str]:
     """`card:watching`, `reply:phase`, `reply:succeeded+broadcast`, `reaction:x`."""
     out = []
     for a in decision.actions:
-        if a.kind == "card":
+        if a.kind is ActionKind.CARD:
             out.append(f"card:{a.card_state}")
-        elif a.kind == "reply":
+        elif a.kind is ActionKind.REPLY:
             assert a.reply is not None
             out.append(f"reply:{a.reply.value}" + ("+broadcast" if a.broadcast else ""))
         else:
@@ -204,7 +201,7 @@ CASES: dict[str, Case] = {
     "crash after card edit: reply + reaction, no second edit": Case(
         replace(
             told_parsing(500),
-            card_state="succeeded",
+            card_state=CardState.SUCCEEDED,
             card_phase=Phase.SUCCEEDED,
             card_rows=12340,
             card_status="success",
@@ -217,7 +214,7 @@ CASES: dict[str, Case] = {
     "crash after final reply: reaction only": Case(
         replace(
             told_parsing(500),
-            card_state="succeeded",
+            card_state=CardState.SUCCEEDED,
             card_phase=Phase.SUCCEEDED,
             card_rows=12340,
             card_status="success",
@@ -229,14 +226,14 @@ CASES: dict[str, Case] = {
         "succeeded",
     ),
     "told.final: nothing ever again": Case(
-        replace(told_parsing(500), final=True, end_state="succeeded"),
+        replace(told_parsing(500), final=True, end_state=EndState.SUCCEEDED),
         ok(SUCCESS),
         20,
         [],
         "succeeded",
     ),
     "told.final beats not found and expiry": Case(
-        replace(told_parsing(500), final=True, end_state="failed"),
+        replace(told_parsing(500), final=True, end_state=EndState.FAILED),
         failed(Outcome.NOT_FOUND, None, 1),
         3000,
         [],
@@ -285,7 +282,7 @@ CASES: dict[str, Case] = {
     ),
     "no change for 29 min: nothing": Case(told_parsing(100), ok(PARSING_100, changed=0), 29, []),
     "stall already warned: quiet": Case(
-        told_parsing(100, stall_warned=True, card_note=note_stalled(30)),
+        told_parsing(100, stall_warned=True, card_note=Note.STALLED),
         ok(PARSING_100, changed=0),
         90,
         [],
@@ -310,19 +307,19 @@ CASES: dict[str, Case] = {
         ["card:watching", "reply:unreachable"],
     ),
     "unreachable noticed, still failing: quiet": Case(
-        told_parsing(100, unreachable_noticed=True, card_note=note_unreachable()),
+        told_parsing(100, unreachable_noticed=True, card_note=Note.UNREACHABLE),
         failed(Outcome.UNAVAILABLE, PARSING_100, 40),
         50,
         [],
     ),
     "unreachable noticed, ok again: card + reachable again": Case(
-        told_parsing(100, unreachable_noticed=True, card_note=note_unreachable()),
+        told_parsing(100, unreachable_noticed=True, card_note=Note.UNREACHABLE),
         ok(PARSING_100, changed=0),
         20,
         ["card:watching", "reply:reachable_again"],
     ),
     "ok again with rows risen after the window: reachable + progress": Case(
-        told_parsing(100, unreachable_noticed=True, card_note=note_unreachable()),
+        told_parsing(100, unreachable_noticed=True, card_note=Note.UNREACHABLE),
         ok(PARSING_500, changed=20),
         20,
         ["card:watching", "reply:reachable_again", "reply:progress"],
@@ -344,19 +341,19 @@ CASES: dict[str, Case] = {
         ["card:watching", "reply:credentials"],
     ),
     "credentials refused again: quiet": Case(
-        told_parsing(100, credentials_noticed=True, card_note=note_credentials()),
+        told_parsing(100, credentials_noticed=True, card_note=Note.CREDENTIALS),
         failed(Outcome.CREDENTIALS, PARSING_100, 9),
         30,
         [],
     ),
     "credentials fixed: card + reachable again": Case(
-        told_parsing(100, credentials_noticed=True, card_note=note_credentials()),
+        told_parsing(100, credentials_noticed=True, card_note=Note.CREDENTIALS),
         ok(PARSING_100, changed=0),
         20,
         ["card:watching", "reply:reachable_again"],
     ),
     "credentials then outage: unreachable notice too": Case(
-        told_parsing(100, credentials_noticed=True, card_note=note_credentials()),
+        told_parsing(100, credentials_noticed=True, card_note=Note.CREDENTIALS),
         failed(Outcome.UNAVAILABLE, PARSING_100, 5),
         20,
         ["card:watching", "reply:unreachable"],
@@ -395,13 +392,13 @@ def test_a_crash_after_any_action_repeats_nothing_already_recorded() -> None:
 def test_card_action_carries_the_new_state_and_note() -> None:
     decision = decide(told_parsing(100), ok(PARSING_100), FACTS, at(30), CONFIG)
     card = decision.actions[0]
-    assert card.card_note == note_stalled(30)
-    assert card.told_after.card_note == note_stalled(30)
+    assert card.card_note == Note.STALLED
+    assert card.told_after.card_note == Note.STALLED
     assert card.told_after.card_rows == 100
 
 
 def test_stall_warned_again_after_the_job_moved() -> None:
-    told = told_parsing(100, stall_warned=True, card_note=note_stalled(30))
+    told = told_parsing(100, stall_warned=True, card_note=Note.STALLED)
     moved = decide(told, ok(PARSING_500, changed=40), FACTS, at(41), CONFIG)
     assert summary(moved) == ["card:watching", "reply:progress"]
     assert moved.told.stall_warned is False and moved.told.card_note is None
@@ -472,8 +469,8 @@ def test_told_round_trips_through_json_dicts() -> None:
         card_phase=Phase.PARSING,
         card_rows=5,
         card_status="pending",
-        card_note="n",
-        card_state="watching",
+        card_note=Note.STALLED,
+        card_state=CardState.WATCHING,
         thread_phase=Phase.UPLOADING,
         progress_reply_at=at(3),
         progress_reply_rows=4,
@@ -481,7 +478,7 @@ def test_told_round_trips_through_json_dicts() -> None:
         unreachable_noticed=True,
         credentials_noticed=True,
         final=True,
-        end_state="expired",
+        end_state=EndState.EXPIRED,
     )
     assert Told.from_dict(json.loads(json.dumps(told.to_dict()))) == told
 
@@ -573,7 +570,7 @@ def test_any_run_ends_once_and_never_repeats_a_notice(
             ends += 1
             assert decision.told.final
         told = decision.told
-    finals = [s for s in sent if s.split(":")[1].split("+")[0] in END_STATES and "reply" in s]
+    finals = [s for s in sent if s.split(":")[1].split("+")[0] in set(EndState) and "reply" in s]
     assert len(finals) == ends <= 1
     # One-shot notices are never sent twice in a row without their reset in between.
     for notice, reset in (

@@ -10,12 +10,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.drs.jobid import find_job_ids
 from bot.errors import BotError
+from bot.render.cards import ACTION_REFRESH, ACTION_STOP
+from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import service
-from bot.slack.cards import ACTION_REFRESH, ACTION_STOP
 from bot.slack.grammar import MAX_JOBS
 from bot.slack.listeners.commands import private
-from bot.slack.message import Message
 from bot.slack.service import Place, Say
 
 log = logging.getLogger(__name__)

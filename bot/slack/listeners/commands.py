@@ -7,12 +7,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.drs.jobid import short_job_id
 from bot.errors import BotError, UsageError
+from bot.render import answers
+from bot.render.message import Message
+from bot.render.text import short_job_id
 from bot.runtime import Runtime
-from bot.slack import cards, service
+from bot.slack import service
 from bot.slack.grammar import Help, ListWatches, Status, Stop, Watch, parse_command
-from bot.slack.message import Message
 from bot.slack.service import Place, Say
 
 log = logging.getLogger(__name__)
@@ -42,11 +43,11 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         try:
             command = parse_command(text, command_name=rt.command)
         except UsageError as exc:
-            message = cards.usage_error_message(exc.user_message(), rt.command)
+            message = answers.usage_error_message(exc.user_message(), rt.command)
             await ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
             return
         if isinstance(command, Help):
-            message = cards.help_message(rt.command, bot_user_id=rt.bot_user_id)
+            message = answers.help_message(rt.command, bot_user_id=rt.bot_user_id)
             await ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
             return
         place = Place(

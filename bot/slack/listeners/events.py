@@ -9,10 +9,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import BotError, SlackError, UsageError
+from bot.render import answers
+from bot.render.message import Message
 from bot.runtime import Runtime
-from bot.slack import cards, service
+from bot.slack import service
 from bot.slack.grammar import Help, ListWatches, Status, Stop, Watch, parse_mention
-from bot.slack.message import Message
 from bot.slack.service import Place, Say
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         try:
             command = parse_mention(str(event.get("text") or ""), command_name=rt.command)
         except UsageError as exc:
-            await say(cards.usage_error_message(exc.user_message(), rt.command))
+            await say(answers.usage_error_message(exc.user_message(), rt.command))
             return
         try:
             await _run(rt, command, place, say)
@@ -84,7 +85,7 @@ async def _run(
     rt: Runtime, command: Help | Watch | Status | Stop | ListWatches, place: Place, say: Say
 ) -> None:
     if isinstance(command, Help):
-        await say(cards.help_message(rt.command, bot_user_id=rt.bot_user_id))
+        await say(answers.help_message(rt.command, bot_user_id=rt.bot_user_id))
     elif isinstance(command, Status):
         await service.status(
             rt, command.job_id, job_type=command.job_type, language=command.language, say=say

@@ -9,26 +9,28 @@ from typing import Any
 import pytest
 
 from bot.domain.progress import Progress
+from bot.domain.states import CardState
 from bot.errors import CredentialsRefused, JobNotFound
-from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION, blocks_size
-from bot.slack.cards import (
-    ACTION_REFRESH,
-    ACTION_STOP,
-    CARD_STATES,
-    CardView,
-    ListItem,
+from bot.render.answers import (
     already_watching,
     drs_error_message,
     help_message,
     invite_hint,
-    list_message,
     nothing_to_stop,
-    status_message,
     stopped_message,
     usage_error_message,
+)
+from bot.render.blocks import MAX_BLOCKS, MAX_SECTION, blocks_size
+from bot.render.cards import (
+    ACTION_REFRESH,
+    ACTION_STOP,
+    CardView,
+    ListItem,
+    list_message,
+    status_message,
     watch_card,
 )
-from bot.slack.message import Message
+from bot.render.message import Message
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 AT = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
@@ -69,7 +71,7 @@ def buttons(message: Message) -> list[dict[str, Any]]:
 def test_watching_card_has_everything_a_phone_reader_needs() -> None:
     view = CardView(
         JOB,
-        "watching",
+        CardState.WATCHING,
         progress(),
         watch_id=42,
         requested_by="U1",
@@ -111,13 +113,13 @@ def test_watching_card_has_everything_a_phone_reader_needs() -> None:
     ],
 )
 def test_phases_rows_and_unknown_status_verbatim(p: Progress, text: str, fragment: str) -> None:
-    card = watch_card(CardView(JOB, "watching", p, watch_id=1))
+    card = watch_card(CardView(JOB, CardState.WATCHING, p, watch_id=1))
     assert card.text == text
     assert fragment in all_text(card)
     assert_within_limits(card)
 
 
-@pytest.mark.parametrize("state", [s for s in CARD_STATES if s != "watching"])
+@pytest.mark.parametrize("state", [s for s in CardState if s is not CardState.WATCHING])
 def test_ended_cards_have_no_buttons_and_say_why(state: str) -> None:
     card = watch_card(CardView(JOB, state, progress(True, "success", "9"), watch_id=3))
     assert buttons(card) == []
@@ -126,21 +128,21 @@ def test_ended_cards_have_no_buttons_and_say_why(state: str) -> None:
 
 
 def test_ended_card_words() -> None:
-    assert "Stopped watching" in all_text(watch_card(CardView(JOB, "stopped", progress())))
-    assert watch_card(CardView(JOB, "stopped", progress())).text.endswith(
+    assert "Stopped watching" in all_text(watch_card(CardView(JOB, CardState.STOPPED, progress())))
+    assert watch_card(CardView(JOB, CardState.STOPPED, progress())).text.endswith(
         "parsing, stopped watching, 12,340 rows"
     )
-    found = watch_card(CardView(JOB, "not_found", None))
+    found = watch_card(CardView(JOB, CardState.NOT_FOUND, None))
     assert found.text == "DRS c7debc9c…jb20r: job not found"
     assert "no such job" in all_text(found)
     assert "not watched" in all_text(
-        watch_card(CardView(JOB, "finished", progress(True, "success")))
+        watch_card(CardView(JOB, CardState.FINISHED, progress(True, "success")))
     )
-    assert "time limit" in all_text(watch_card(CardView(JOB, "expired", progress())))
+    assert "time limit" in all_text(watch_card(CardView(JOB, CardState.EXPIRED, progress())))
 
 
 def test_card_without_progress_or_watch_id() -> None:
-    card = watch_card(CardView(JOB, "watching", None))
+    card = watch_card(CardView(JOB, CardState.WATCHING, None))
     assert card.text == "DRS c7debc9c…jb20r: checking"
     assert buttons(card) == []  # no watch id: nothing for the buttons to carry
 
@@ -148,7 +150,14 @@ def test_card_without_progress_or_watch_id() -> None:
 def test_hostile_text_is_escaped() -> None:
     p = progress(True, "<!channel> & <@U9>", "<b>")
     card = watch_card(
-        CardView(JOB, "watching", p, watch_id=1, note="<!here> DRS & co", requested_by="<!channel>")
+        CardView(
+            JOB,
+            CardState.WATCHING,
+            p,
+            watch_id=1,
+            note="<!here> DRS & co",
+            requested_by="<!channel>",
+        )
     )
     blob = all_text(card)
     assert "<!channel>" not in blob and "<!here>" not in blob and "<@U9>" not in blob
@@ -159,7 +168,7 @@ def test_long_note_stays_within_limits() -> None:
     card = watch_card(
         CardView(
             JOB,
-            "watching",
+            CardState.WATCHING,
             progress(),
             watch_id=1,
             note="x" * 10000,

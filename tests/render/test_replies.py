@@ -7,14 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.progress import Progress
-from bot.watcher.messages import (
-    format_duration,
-    format_rows,
-    mentions,
-    render_observed,
-    render_reply,
-)
-from bot.watcher.policy import Observation, Outcome, PolicyConfig, ReplyKind, WatchFacts
+from bot.domain.watching import Observation, Outcome, ReplyKind, WatchFacts
+from bot.render.replies import render_observed, render_reply
+from bot.render.text import format_duration, format_rows, mentions
+from bot.watcher.state import PolicyConfig
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -161,9 +157,8 @@ def test_rows_have_thousands_separators() -> None:
 
 
 def test_mentions_are_deduplicated_and_only_user_ids() -> None:
-    facts = WatchFacts(T0, T0, requested_by="U1AB", joined_by=("U1AB", "W2CD", "<!here>", ""))
-    assert mentions(facts) == "<@U1AB> <@W2CD>"
-    assert mentions(WatchFacts(T0, T0)) == ""
+    assert mentions(["U1AB", "U1AB", "W2CD", "<!here>", "", None]) == "<@U1AB> <@W2CD>"
+    assert mentions([]) == ""
 
 
 def test_no_mentions_leaves_no_trailing_space() -> None:

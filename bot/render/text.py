@@ -1,0 +1,132 @@
+"""Formatting every message shares: clipping, users and channels, dates, rows, phases, durations.
+
+Everything from a user or from DRS passes through `escape` (or `code`) here before it reaches
+mrkdwn, so it is shown as text and can never ping, link or format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.progress import Phase, Progress
+from bot.render.message import escape
+
+PHASE_EMOJI = {
+    Phase.UPLOADING: ":inbox_tray:",
+    Phase.PARSING: ":hourglass_flowing_sand:",
+    Phase.SUCCEEDED: ":white_check_mark:",
+    Phase.FAILED: ":x:",
+}
+# Slack user IDs start with U (or W in Enterprise Grid); anything else is shown as text.
+USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,20}$")
+_MAX_DRS_TEXT = 200  # DRS error messages can be long; a push shows a line or two
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to `limit` characters with an ellipsis, so no block breaks Slack's limits."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short_job_id(job_id: str) -> str:
+    """`c7debc9c…jb20r`: enough to recognise a job in a phone notification."""
+    if len(job_id) <= 16:
+        return job_id
+    return f"{job_id[:8]}…{job_id[-5:]}"
+
+
+def code(text: str, limit: int = 120) -> str:
+    """Untrusted text shown verbatim as inline code: escaped, no backticks, clipped."""
+    safe = clip(text, limit).replace("`", "'")
+    return f"`{escape(safe)}`"
+
+
+def drs_text(text: str | None) -> str:
+    """DRS's own words on one line, shortened and escaped so they cannot ping or link."""
+    return escape(clip(" ".join((text or "").split()), _MAX_DRS_TEXT))
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link; the characters that would end or split it are dropped from the URL."""
+    safe = url.replace("<", "").replace(">", "").replace("|", "")
+    return f"<{safe}|{label}>"
+
+
+def user_ref(user: str) -> str:
+    """`<@U123>` for a Slack user ID (renders as a name); anything else escaped as text."""
+    return f"<@{user}>" if USER_ID.match(user) else escape(clip(user, 80))
+
+
+def channel_ref(channel_id: str) -> str:
+    return f"<#{channel_id}>" if _CHANNEL_ID.match(channel_id) else code(channel_id, 40)
+
+
+def users_line(users: Sequence[str], limit: int = 8) -> str:
+    shown = [user_ref(u) for u in users[:limit]]
+    more = len(users) - limit
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def mentions(users: Iterable[str | None]) -> str:
+    """`<@U1> <@U2>`, each user once; anything not a user ID is dropped (it would not ping)."""
+    seen: list[str] = []
+    for user in users:
+        if user and USER_ID.match(user) and user not in seen:
+            seen.append(user)
+    return " ".join(f"<@{u}>" for u in seen)
+
+
+def slack_date(when: datetime) -> str:
+    """Slack's date token: each reader sees their own local time; the fallback is UTC."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    epoch = int(when.timestamp())
+    fallback = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def format_rows(rows: int | None) -> str:
+    """`12,340 rows`, `1 row`, or `no row count yet`."""
+    if rows is None:
+        return "no row count yet"
+    return f"{rows:,} row" + ("" if rows == 1 else "s")
+
+
+def format_duration(delta: timedelta) -> str:
+    """Human durations: `under 1 min`, `14 min`, `1 h 05 min`, `24 h`."""
+    minutes = int(max(delta, timedelta(0)) / timedelta(minutes=1))
+    if minutes < 1:
+        return "under 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d} min"
+
+
+def rows_field(progress: Progress | None) -> str:
+    """The card's rows: `12,340`; DRS's odd value verbatim; `none yet` when absent."""
+    if progress is None:
+        return "not known yet"
+    if progress.parsed_success_number is not None:
+        return f"{progress.parsed_success_number:,}"
+    if progress.parsed_success_raw:
+        return code(progress.parsed_success_raw, 40)
+    return "none yet"
+
+
+def upload_text(progress: Progress | None) -> str:
+    if progress is None or progress.send_success is None:
+        return "not reported"
+    return "complete" if progress.send_success else "not complete yet"
+
+
+def phase_text(progress: Progress) -> str:
+    """Phase with emoji; a not-final DRS status we do not know is shown verbatim beside it."""
+    phase = progress.phase
+    text = f"{PHASE_EMOJI[phase]} {phase.value}"
+    status = (progress.process_status or "").strip()
+    if status and not phase.finished:
+        text += f" (DRS status {code(status, 60)})"
+    return text
