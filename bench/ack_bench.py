@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.domain.commands import DEFAULT_COMMAND
 from bot.drs.sim_jobs import SimJob
 from bot.sandbox.harness import BOT_TOKEN, SIGNING_SECRET, harness, serving
 from bot.sandbox.slack_payloads import SlackSender, slash_command_body
@@ -52,7 +53,7 @@ def bare_web(api_url: str) -> Starlette:
         logger=logging.getLogger("bench.bare"),
     )
 
-    @app.command("/drs-progress")
+    @app.command(DEFAULT_COMMAND)
     async def _ack(ack: AsyncAck) -> None:
         await ack()
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
+from bot.domain.commands import Language
 from bot.errors import BotError, ConfigError
 
 EXIT_OK = 0
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="query one job's template-import progress")
     check.add_argument("job_id", metavar="JOB_ID")
     check.add_argument("--type", dest="job_type", choices=["column"], default=None)
-    check.add_argument("--lang", choices=["en-us", "zh-cn"], default=None)
+    check.add_argument("--lang", choices=[lang.value for lang in Language], default=None)
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--watch", action="store_true", help="poll until the parse ends")
 

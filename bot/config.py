@@ -6,11 +6,12 @@ import logging
 import os
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.domain.commands import DEFAULT_COMMAND, DEFAULT_LANGUAGE, Language
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///drs_bot.sqlite3"
@@ -58,13 +59,13 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    slack_command: str = "/drs-progress"
+    slack_command: str = DEFAULT_COMMAND
 
     # DRS
     drs_region: str | None = None
     drs_project_id: str | None = None
     drs_endpoint: str | None = None
-    drs_language: Literal["en-us", "zh-cn"] = "en-us"
+    drs_language: Language = DEFAULT_LANGUAGE
     drs_auth_token: SecretStr | None = None
     huaweicloud_sdk_ak: SecretStr | None = None
     huaweicloud_sdk_sk: SecretStr | None = None

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.clock import Clock, SystemClock
+from bot.domain.commands import DEFAULT_LANGUAGE, Language
 from bot.domain.progress import Progress
 from bot.drs.jobid import parse_job_id
 from bot.drs.retry import RetryPolicy, call_with_retry
@@ -32,7 +33,7 @@ REFUSED_CODES = frozenset(
     {"APIGW.0301", "APIG.0301", "DRS.M00100", "DRS.M00102", "DRS.M00103", "DRS.M00261"}
 )
 THROTTLED_CODES = frozenset({"APIGW.0308", "APIG.0308", "DRS.M01503"})
-LANGUAGES = ("en-us", "zh-cn")
+LANGUAGES = tuple(lang.value for lang in Language)
 
 
 _URL_CACHE_SIZE = 4096
@@ -118,7 +119,7 @@ class DrsClient:
         http: httpx.AsyncClient,
         *,
         project_id: str,
-        language: str = "en-us",
+        language: str = DEFAULT_LANGUAGE.value,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008  # frozen, so sharing the default is safe
         clock: Clock | None = None,
     ) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.clock import Clock, SystemClock
+from bot.domain.commands import DEFAULT_COMMAND
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -36,7 +37,7 @@ def sign(body: bytes, secret: str, timestamp: int) -> dict[str, str]:
 def slash_command_body(
     *,
     text: str,
-    command: str = "/drs-progress",
+    command: str = DEFAULT_COMMAND,
     team_id: str = "T0SANDBOX",
     channel_id: str = "C0SANDBOX",
     user_id: str = "U0USER",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.domain.commands import DEFAULT_COMMAND, Language
 from bot.drs.jobid import clean_token, parse_job_id, quote_input
 from bot.errors import InvalidJobId, UsageError
 
 MAX_JOBS = 5
 TYPES = ("column",)
-LANGUAGES = ("en-us", "zh-cn")
+LANGUAGES = tuple(lang.value for lang in Language)
+_LANG_OPTIONS = " or ".join(f"`--lang {lang}`" for lang in LANGUAGES)  # `--lang en-us` or ...
+_LANG_VALUES = " or ".join(f"`{lang}`" for lang in LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class _Form:
         return (
             f"Usage: {self(watch)} to watch (up to {MAX_JOBS} jobs), {self('status JOB_ID')} "
             f"for a private one-off check, {self(stop)}, {self('list')}, {self('help')}. "
-            f"Options for watching and status: `--type column`, `--lang en-us` or `--lang zh-cn`."
+            f"Options for watching and status: `--type column`, {_LANG_OPTIONS}."
         )
 
 
@@ -109,7 +112,8 @@ def _take_options(words: list[str], form: _Form) -> tuple[list[str], _Options]:
         if name not in ("type", "lang", "language"):
             raise UsageError(
                 f"Unknown option {quote_input(word)}: the options are `--type column` and "
-                f"`--lang en-us|zh-cn`. Right form: {form('JOB_ID --type column --lang zh-cn')}."
+                f"`--lang {'|'.join(LANGUAGES)}`. "
+                f"Right form: {form('JOB_ID --type column --lang zh-cn')}."
             )
         if value is None:
             if i + 1 >= len(words) or _OPTION_RE.match(words[i + 1]):
@@ -133,7 +137,7 @@ def _take_options(words: list[str], form: _Form) -> tuple[list[str], _Options]:
         else:
             if value not in LANGUAGES:
                 raise UsageError(
-                    f"{quote_input(value)} is not a known `--lang`; use `en-us` or `zh-cn`. "
+                    f"{quote_input(value)} is not a known `--lang`; use {_LANG_VALUES}. "
                     f"Right form: {form('JOB_ID --lang zh-cn')}."
                 )
             _set_once(opts, "language", value, word)
@@ -245,13 +249,13 @@ def _dispatch(verb: str, args: list[str], opts: _Options, form: _Form) -> Comman
     return Watch(_job_ids(args, form), opts.job_type, opts.language)
 
 
-def parse_command(text: str, *, command_name: str = "/drs-progress") -> Command:
+def parse_command(text: str, *, command_name: str = DEFAULT_COMMAND) -> Command:
     """Parse the text after the slash command; raises UsageError saying what to type instead."""
     return _parse(_words(text), _Form(command_name, slash=True))
 
 
 def parse_mention(
-    text: str, *, command_name: str = "/drs-progress", bot_mention: str = "@bot"
+    text: str, *, command_name: str = DEFAULT_COMMAND, bot_mention: str = "@bot"
 ) -> Command:
     """Parse an app_mention's text (mentions removed); `stop` alone means this thread's watches.
 
@@ -262,6 +266,6 @@ def parse_mention(
     return _parse(_words(_MENTION_RE.sub(" ", text)), _Form(bot_mention, slash=False))
 
 
-def usage_text(command_name: str = "/drs-progress") -> str:
+def usage_text(command_name: str = DEFAULT_COMMAND) -> str:
     """The one-line usage summary errors end with (also handy for listeners)."""
     return _Form(command_name, slash=True).usage

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.domain.commands import DEFAULT_LANGUAGE
 from bot.domain.progress import Phase, Progress, derive_phase
 from bot.domain.states import WatchState
 
@@ -111,7 +112,9 @@ class PolledJob(Base):
     project_id: Mapped[str] = mapped_column(String(64))
     job_id: Mapped[str] = mapped_column(String(64))
     query_type: Mapped[str] = mapped_column(String(16), default="", server_default="")
-    language: Mapped[str] = mapped_column(String(8), default="en-us", server_default="en-us")
+    language: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_LANGUAGE.value, server_default=DEFAULT_LANGUAGE.value
+    )
 
     # The last successful observation.
     send_success: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
@@ -199,7 +202,9 @@ class Watch(Base):
         String(16), default=WatchState.ACTIVE.value, server_default=WatchState.ACTIVE.value
     )
     job_type: Mapped[str] = mapped_column(String(16), default="", server_default="")
-    language: Mapped[str] = mapped_column(String(8), default="en-us", server_default="en-us")
+    language: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_LANGUAGE.value, server_default=DEFAULT_LANGUAGE.value
+    )
     # What this destination was last told; opaque to the store (the watcher policy owns it).
     told: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]

@@ -64,7 +64,7 @@ def stored_observation(job: PolledJob) -> Observation:
     """What is known without polling (the expiry pass)."""
     if job.paused:
         outcome = Outcome.CREDENTIALS
-    elif job.last_error_kind == "not_found":
+    elif job.last_error_kind == Outcome.NOT_FOUND:
         outcome = Outcome.NOT_FOUND
     elif job.consecutive_failures > 0:
         outcome = Outcome.UNAVAILABLE
