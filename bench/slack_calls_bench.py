@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.domain.progress import Progress
+from bot.domain.states import WatchState
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.render.message import Message
@@ -106,7 +107,9 @@ async def run(per_shape: int) -> int:
                 await sweeper.poll_once()
                 async with rt.sessions() as session:
                     active = await session.scalar(
-                        select(func.count()).select_from(Watch).where(Watch.state == "active")
+                        select(func.count())
+                        .select_from(Watch)
+                        .where(Watch.state == WatchState.ACTIVE)
                     )
                 if active == 0:
                     break

@@ -127,7 +127,7 @@ class WatchDelivery:
                 self.job,
                 state=action.card_state,
                 progress=self.obs.progress,
-                note=note_text(action.card_note, self.config) if action.card_note else None,
+                note=None if action.card_note is None else note_text(action.card_note, self.config),
                 checked_at=self.now,
             )
             await gateway.update(self.channel, self.watch.card_ts, watch_card(view))

@@ -6,7 +6,7 @@ the sweep performs them one by one and records `action.told_after` after each on
 accepted, so a crash repeats at most one delivery and never skips one. `told.final` means
 the watch has said its last word: `decide` then returns no actions, only the end state.
 The watch's data live in `bot.domain`, the policy's own types in `bot.watcher.state`.
-Which note a card shows is decided here (a `Note`); its words are `bot.render.notes`'.
+Which note a card shows is decided here (a `Note`); `bot.render.notes` words it.
 
 Precedence, first match wins:
 1. `told.final`: nothing more, ever.
