@@ -4,8 +4,9 @@
 - `CardState`: what a status card says about its watch (a superset: `WATCHING`, `FINISHED`).
 - `EndState`: how the watcher's policy can end a watch (a subset of `WatchState`).
 
-Stored or received values are turned into members with `parse_*`, which never raise: an unknown
-value is logged by the caller and shown verbatim (see `bot.render`), never silently dropped.
+Stored or received values are turned into members with `parse_*`, which return None for a value
+this version does not know and never raise; the caller logs it, and a card shows an unknown
+stored watch state verbatim (`bot.render.views`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from bot.domain.states import CardState
 from bot.errors import CredentialsRefused, JobNotFound
 from bot.render.answers import (
     already_watching,
+    checking_message,
     drs_error_message,
     help_message,
     invite_hint,
@@ -273,3 +274,10 @@ def test_stop_messages() -> None:
     one = nothing_to_stop(JOB, "/drs")
     assert "not watched here" in one.text and "`/drs list`" in all_text(one)
     assert_within_limits(stopped_message([JOB] * 200))
+
+
+def test_checking_acknowledgement_names_short_job_ids() -> None:
+    message = checking_message([JOB, "0a1b2c3d"])
+    assert (
+        message.text == ":hourglass_flowing_sand: Checking `c7debc9c…jb20r`, `0a1b2c3d` with DRS…"
+    )
