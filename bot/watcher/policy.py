@@ -49,10 +49,21 @@ class _Plan:
         self.silent = told  # `told` plus bookkeeping that rides on the first action
         self.actions: list[Action] = []
 
-    def add(self, kind: ActionKind, changes: dict[str, Any], **kwargs: Any) -> None:
+    def add(
+        self,
+        kind: ActionKind,
+        changes: dict[str, Any],
+        *,
+        reply: ReplyKind | None = None,
+        broadcast: bool = False,
+        reaction: str | None = None,
+        card_state: CardState | None = None,
+        card_note: Note | None = None,
+    ) -> None:
         base = self.silent if not self.actions else self.told
         self.told = replace(base, **changes)
-        self.actions.append(Action(kind=kind, told_after=self.told, **kwargs))
+        action = Action(kind, self.told, reply, broadcast, reaction, card_state, card_note)
+        self.actions.append(action)
 
     def note_silently(self, **changes: Any) -> None:
         """Bookkeeping that needs no delivery of its own."""
