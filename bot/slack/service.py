@@ -88,7 +88,11 @@ async def watch(
     language: str | None,
     say: Say,
 ) -> None:
-    """Check the job now, post its card here and watch it (unless it has already finished)."""
+    """Check the job now, post its card here and watch it (unless it has already finished).
+
+    Four short transactions, none held across a DRS or Slack call: join a watch that exists,
+    create the watch, forget it again when its card could not be posted, remember the card.
+    """
     existing = await _join_existing(rt, place, job_id, job_type, language)
     if existing is not None:
         await _say_already_watched(rt, existing, job_id, say)
