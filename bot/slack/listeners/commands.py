@@ -20,15 +20,20 @@ def register(app: AsyncApp, *, command: str) -> None:
 async def handle_command(
     ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
+    """`/drs-progress ...`: through the one dispatch, answered as `slash_surface` says."""
+    text = str(command.get("text") or "")
+    await dispatch(runtime_of(context), text, place_of(context), slash_surface(ack, respond))
+
+
+def slash_surface(ack: AsyncAck, respond: AsyncRespond) -> Surface:
     """Usage, help and "Checking …" go in the acknowledgement; the rest by response_url."""
-    surface = Surface(
+    return Surface(
         parse=parse_command,
         acknowledge=in_acknowledgement(ack),
         say=private(respond),
         settle=private(respond, replace=True),
         shows_checking=True,
     )
-    await dispatch(runtime_of(context), str(command.get("text") or ""), place_of(context), surface)
 
 
 def in_acknowledgement(ack: AsyncAck) -> Acknowledge:

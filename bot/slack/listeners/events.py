@@ -10,11 +10,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from bot.runtime import Chat
 from bot.slack.grammar import parse_mention
 from bot.slack.listeners.answer import in_thread
 from bot.slack.listeners.context import place_of, runtime_of
 from bot.slack.listeners.dispatch import Surface, dispatch
 from bot.slack.message import Message
+from bot.slack.service import Place
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +57,24 @@ def register(app: AsyncApp) -> None:
 
 
 async def handle_mention(ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext) -> None:
-    """Everything, help and usage included, is answered privately in the mention's thread."""
+    """`@bot ...`: through the one dispatch, answered as `mention_surface` says."""
     await ack()
     if event.get("bot_id") or event.get("subtype"):
         return  # bots (ourselves included) and edits never give commands
     rt = runtime_of(context)
     # A mention outside a thread starts one under the mentioning message.
     place = place_of(context, thread_ts=str(context.thread_ts or event.get("ts") or ""))
-    say = in_thread(rt.slack, place)
+    await dispatch(rt, str(event.get("text") or ""), place, mention_surface(rt.slack, place))
+
+
+def mention_surface(chat: Chat, place: Place) -> Surface:
+    """Everything, help and usage included, is answered privately in the thread; no "Checking …"."""
+    say = in_thread(chat, place)
 
     async def acknowledge(message: Message | None) -> None:
         if message is not None:
             await say(message)
 
-    surface = Surface(
+    return Surface(
         parse=parse_mention, acknowledge=acknowledge, say=say, settle=say, shows_checking=False
     )
-    await dispatch(rt, str(event.get("text") or ""), place, surface)
