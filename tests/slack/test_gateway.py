@@ -10,7 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import FakeClock
 from bot.errors import DestinationGone, SlackError
+from bot.sandbox.harness import BOT_USER_ID, harness
 from bot.sandbox.slack_standin import SlackStandIn
+from bot.server import learn_bot_user
 from bot.slack.gateway import SlackGateway, build_web_client
 from bot.slack.message import Message
 
@@ -84,3 +86,19 @@ async def test_slack_unreachable_is_a_slack_error_without_a_code(refusing_url: s
     assert caught.value.error is None
     assert str(caught.value).startswith("Slack chat.postMessage failed: ")
     assert await gateway.permalink(CHANNEL, "1.2") is None
+
+
+async def test_serve_learns_the_bot_user_and_carries_on_when_slack_refuses(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with harness([], database_url=sqlite_url) as h:
+        assert h.runtime is not None
+        h.runtime.bot_user_id = None
+        await learn_bot_user(h.runtime)
+        assert h.runtime.bot_user_id == BOT_USER_ID
+
+        h.runtime.bot_user_id = None
+        h.slack.error_next("auth.test", "invalid_auth")
+        await learn_bot_user(h.runtime)
+        assert h.runtime.bot_user_id is None
+        assert "Slack auth.test failed: invalid_auth; check SLACK_BOT_TOKEN" in caplog.text
