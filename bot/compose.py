@@ -52,7 +52,5 @@ async def build_runtime(
 async def close_runtime(runtime: Runtime) -> None:
     """Release connections; safe to call once at shutdown."""
     await runtime.drs.aclose()
-    session = getattr(runtime.slack.client, "session", None)
-    if session is not None and not session.closed:
-        await session.close()
+    await runtime.slack.aclose()
     await runtime.engine.dispose()

@@ -7,13 +7,51 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.drs.client import DrsClient
-from bot.slack.gateway import SlackGateway
+from bot.render.message import Message
+
+
+class Chat(Protocol):
+    """What the service and the watcher need from Slack; the Slack gateway is the implementation.
+
+    Every failure is a `SlackError`, `DestinationGone` when the destination is gone for good.
+    """
+
+    async def post(
+        self,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        broadcast: bool = False,
+    ) -> str:
+        """Post a message (in a thread when `thread_ts`); return its ts."""
+
+    async def update(self, channel: str, ts: str, message: Message) -> None:
+        """Replace a posted message (a card)."""
+
+    async def ephemeral(
+        self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
+    ) -> None:
+        """Show a message to one person only."""
+
+    async def react(self, channel: str, ts: str, name: str) -> None:
+        """Add a reaction; one already there counts as done."""
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        """A link to a message, or None when there is none to be had (never raises)."""
+
+    async def bot_user_id(self) -> str | None:
+        """The bot's own user ID."""
+
+    async def aclose(self) -> None:
+        """Release connections."""
 
 
 def replica_name() -> str:
@@ -29,7 +67,7 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     drs: DrsClient
-    slack: SlackGateway
+    slack: Chat
     clock: Clock
     project_id: str
     owner: str = field(default_factory=replica_name)

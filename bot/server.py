@@ -12,7 +12,6 @@ from typing import Any, Protocol
 import uvicorn
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +20,7 @@ from starlette.routing import Route
 from bot import __version__
 from bot.compose import build_runtime, close_runtime
 from bot.config import Settings, load_settings
+from bot.errors import SlackError
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.slack.app import build_app
@@ -77,11 +77,10 @@ def build_web(rt: Runtime, app: AsyncApp, *, watcher: WatcherLike | None) -> Sta
 async def learn_bot_user(rt: Runtime) -> None:
     """Ask Slack who we are (for `/invite @bot` hints); a failure is logged, not fatal."""
     try:
-        answer = await rt.slack.client.auth_test()
-        rt.bot_user_id = str(answer.get("user_id") or "") or None
-    except (TimeoutError, SlackApiError, OSError) as exc:
-        log.warning("Slack auth.test failed (%s); check SLACK_BOT_TOKEN", type(exc).__name__)
-    except Exception as exc:  # aiohttp errors and the like: keep serving, say so once
+        rt.bot_user_id = await rt.slack.bot_user_id()
+    except SlackError as exc:  # Slack refused (token) or was not reached (URL): keep serving
+        log.warning("%s; check %s", exc, "SLACK_BOT_TOKEN" if exc.error else "SLACK_API_URL")
+    except Exception as exc:  # anything else from the client: keep serving, say so once
         log.warning("Slack auth.test failed (%s); check SLACK_API_URL", type(exc).__name__)
 
 

@@ -3,29 +3,57 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.runtime import Runtime
-from bot.slack.listeners import actions, commands, events
+from bot.slack.gateway import build_web_client
+from bot.slack.listeners import register_listeners
+from bot.slack.listeners.context import provide_runtime
 from bot.slack.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
 
+Authorize = Callable[[str | None, str | None, str | None], Awaitable[AuthorizeResult]]
+
 
 def build_app(rt: Runtime) -> AsyncApp:
-    """An AsyncApp that verifies Slack's signatures and answers every surface the bot has."""
+    """An AsyncApp that verifies Slack's signatures and answers every surface the bot has.
+
+    Handlers find `rt` in Bolt's context. The bot's own Web API calls go through `rt.slack`;
+    Bolt gets a client of its own from the same factory, for what it does itself.
+    """
     secret = rt.settings.slack_signing_secret
-    token = rt.slack.client.token or ""
+    token = rt.settings.slack_bot_token.get_secret_value() if rt.settings.slack_bot_token else ""
+    app = AsyncApp(
+        client=build_web_client(token, rt.settings.slack_api_url),
+        authorize=token_authorizer(rt, token),
+        signing_secret=secret.get_secret_value() if secret else "",
+        # Listeners ack first and keep working after the HTTP answer has gone back to Slack.
+        process_before_response=False,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    # After Bolt's signature check: a request it accepted once is refused if sent again.
+    app.use(ReplayGuard())
+    app.use(provide_runtime(rt))
+    register_listeners(app, command=rt.command)
+    app.error(log_unhandled)
+    return app
+
+
+def token_authorizer(rt: Runtime, token: str) -> Authorize:
+    """Single-workspace token mode without Bolt's per-process auth.test on the first request.
+
+    The acknowledgement never waits on Slack: serve asks auth.test once at start, for the bot's
+    user ID, and carries on if Slack does not answer.
+    """
 
     async def authorize(
         enterprise_id: str | None, team_id: str | None, user_id: str | None
     ) -> AuthorizeResult:
-        # Single-workspace token mode without Bolt's per-process auth.test on the first
-        # request: the acknowledgement never waits on Slack (serve asks auth.test once at
-        # start, for the bot's user ID, and carries on if Slack does not answer).
         return AuthorizeResult(
             enterprise_id=enterprise_id,
             team_id=team_id,
@@ -34,28 +62,14 @@ def build_app(rt: Runtime) -> AsyncApp:
             bot_user_id=rt.bot_user_id,
         )
 
-    app = AsyncApp(
-        client=rt.slack.client,
-        authorize=authorize,
-        signing_secret=secret.get_secret_value() if secret else "",
-        # Listeners ack first and keep working after the HTTP answer has gone back to Slack.
-        process_before_response=False,
-        logger=logging.getLogger("bot.slack.bolt"),
+    return authorize
+
+
+async def log_unhandled(error: Exception, body: dict[str, Any]) -> None:
+    """Listeners turn BotErrors into sentences; anything reaching here is a bug, logged once."""
+    log.error(
+        "unhandled error in a Slack listener (%s): %s",
+        body.get("type") or body.get("command"),
+        type(error).__name__,
+        exc_info=error,
     )
-    # After Bolt's signature check: a request it accepted once is refused if sent again.
-    app.use(ReplayGuard())
-    commands.register(app, rt)
-    events.register(app, rt)
-    actions.register(app, rt)
-
-    @app.error
-    async def _on_error(error: Exception, body: dict[str, Any]) -> None:
-        # Listeners turn BotErrors into sentences; anything reaching here is a bug, logged once.
-        log.error(
-            "unhandled error in a Slack listener (%s): %s",
-            body.get("type") or body.get("command"),
-            type(error).__name__,
-            exc_info=error,
-        )
-
-    return app

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -50,16 +51,21 @@ def build_web_client(token: str, base_url: str) -> AsyncWebClient:
     )
 
 
-def _convert(method: str, exc: Exception) -> SlackError:
-    if isinstance(exc, SlackApiError):
+@contextmanager
+def map_slack_errors(method: str) -> Iterator[None]:
+    """Turn what slack_sdk and aiohttp raise for one Web API call into `SlackError`.
+
+    `DestinationGone` when Slack says the destination can never receive messages again;
+    `error` carries Slack's error code (None when Slack was not reached).
+    """
+    try:
+        yield
+    except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
-        if error in GONE_ERRORS:
-            return DestinationGone(f"Slack {method} failed: {error}", error=error)
-        return SlackError(f"Slack {method} failed: {error}", error=error)
-    return SlackError(f"Slack {method} failed: {type(exc).__name__}", error=None)
-
-
-_CAUGHT = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
+        kind = DestinationGone if error in GONE_ERRORS else SlackError
+        raise kind(f"Slack {method} failed: {error}", error=error) from exc
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise SlackError(f"Slack {method} failed: {type(exc).__name__}", error=None) from exc
 
 
 class SlackGateway:
@@ -84,19 +90,15 @@ class SlackGateway:
             kwargs["thread_ts"] = thread_ts
             if broadcast:
                 kwargs["reply_broadcast"] = True
-        try:
+        with map_slack_errors("chat.postMessage"):
             response = await self.client.chat_postMessage(**kwargs)
-        except _CAUGHT as exc:
-            raise _convert("chat.postMessage", exc) from exc
         return str(response["ts"])
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
-        try:
+        with map_slack_errors("chat.update"):
             await self.client.chat_update(
                 channel=channel, ts=ts, text=message.text, blocks=message.blocks
             )
-        except _CAUGHT as exc:
-            raise _convert("chat.update", exc) from exc
 
     async def ephemeral(
         self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
@@ -106,27 +108,37 @@ class SlackGateway:
             kwargs["blocks"] = message.blocks
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
-        try:
+        with map_slack_errors("chat.postEphemeral"):
             await self.client.chat_postEphemeral(**kwargs)
-        except _CAUGHT as exc:
-            raise _convert("chat.postEphemeral", exc) from exc
 
     async def react(self, channel: str, ts: str, name: str) -> None:
         try:
-            await self.client.reactions_add(channel=channel, timestamp=ts, name=name)
-        except SlackApiError as exc:
-            if exc.response.get("error") == "already_reacted":
-                return  # a repeat after a crash: the reaction is there, which is what we wanted
-            raise _convert("reactions.add", exc) from exc
-        except _CAUGHT as exc:
-            raise _convert("reactions.add", exc) from exc
+            with map_slack_errors("reactions.add"):
+                await self.client.reactions_add(channel=channel, timestamp=ts, name=name)
+        except SlackError as exc:
+            if exc.error != "already_reacted":
+                raise
+            # a repeat after a crash: the reaction is there, which is what we wanted
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message, or None when Slack will not give one (never fatal)."""
         try:
-            response = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
-        except _CAUGHT as exc:
-            log.info("no permalink for %s/%s: %s", channel, ts, _convert("permalink", exc))
+            with map_slack_errors("permalink"):
+                response = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except SlackError as exc:
+            log.info("no permalink for %s/%s: %s", channel, ts, exc)
             return None
         link = response.get("permalink")
         return str(link) if link else None
+
+    async def bot_user_id(self) -> str | None:
+        """The bot's own user ID (auth.test), for `/invite @bot` hints."""
+        with map_slack_errors("auth.test"):
+            answer = await self.client.auth_test()
+        return str(answer.get("user_id") or "") or None
+
+    async def aclose(self) -> None:
+        """Close the client's HTTP session if it has one (by default each call opens its own)."""
+        session = self.client.session
+        if session is not None and not session.closed:
+            await session.close()

@@ -1,4 +1,4 @@
-"""What the Slack commands do (watch, status, stop, list, refresh), independent of Bolt.
+"""What `watch` and `status` do, independent of Bolt; `control` acts on watches that exist.
 
 Listeners parse and acknowledge; they call these functions after the acknowledgement, with a
 `Say` callback that answers the requester privately (response_url or chat.postEphemeral).
@@ -13,18 +13,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import CardState, WatchState, initial_told
+from bot.domain import CardState, initial_told
 from bot.domain.progress import Progress
 from bot.drs.retry import RetryPolicy
-from bot.errors import DestinationGone, DrsError, JobNotFound, SlackError, Throttled
+from bot.errors import DestinationGone, DrsError, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
 from bot.render import answers, cards, notes
-from bot.render.cards import CardView, ListItem
+from bot.render.cards import CardView
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
 from bot.store import repo
-from bot.store.models import Watch
+from bot.store.models import PolledJob, Watch
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,18 @@ async def status(
     await say(cards.status_message(progress, job_type=job_type, command_name=rt.command))
 
 
-async def _permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:
+async def permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:
     if not channel or not ts:
         return None
     return await rt.slack.permalink(channel, ts)
+
+
+@dataclass(frozen=True)
+class FirstCheck:
+    """What DRS said when the watch was asked for: a progress, or why there is none yet."""
+
+    progress: Progress | None = None
+    note: str | None = None
 
 
 async def watch(
@@ -76,7 +84,39 @@ async def watch(
     language: str | None,
     say: Say,
 ) -> None:
-    """Check the job now, post its card here and watch it (unless it has already finished)."""
+    """Check the job now, post its card here and watch it (unless it has already finished).
+
+    Four short transactions, none held across a DRS or Slack call: join a watch that exists,
+    create the watch, forget it again when its card could not be posted, remember the card.
+    """
+    existing = await _join_existing(rt, place, job_id, job_type, language)
+    if existing is not None:
+        await _say_already_watched(rt, existing, job_id, say)
+        return
+    check = await _first_check(rt, job_id, job_type, language, say)
+    if check is None:
+        return
+    if check.progress is not None and check.progress.finished:
+        await _post_final_card(rt, place, job_id, job_type, check.progress, say)
+        return
+    async with rt.sessions.begin() as session:
+        created_watch, created = await _get_or_create(
+            session, rt, place, job_id, job_type, language
+        )
+        job = created_watch.polled_job
+    if not created:  # someone else created it a moment ago
+        await _say_already_watched(rt, created_watch, job_id, say)
+        return
+    card_ts = await _post_new_card(rt, place, created_watch, job, check, say)
+    if card_ts is not None:
+        await _remember_card(rt, place, created_watch.id, job.id, card_ts, check.progress)
+        log.info("watching %s in %s (watch %s)", job_id, place.channel_id, created_watch.id)
+
+
+async def _join_existing(
+    rt: Runtime, place: Place, job_id: str, job_type: str | None, language: str | None
+) -> Watch | None:
+    """The active watch of this job here, with the asker added to its followers; or None."""
     async with rt.sessions.begin() as session:
         existing = await repo.find_active_watch(
             session,
@@ -90,73 +130,90 @@ async def watch(
         if existing is not None:
             # adds the asker to the watch's followers
             await _get_or_create(session, rt, place, job_id, job_type, language)
-    if existing is not None:
-        link = await _permalink(rt, existing.card_channel, existing.card_ts)
-        await say(answers.already_watching(job_id, link))
-        return
+    return existing
 
-    note: str | None = None
-    progress: Progress | None = None
+
+async def _say_already_watched(rt: Runtime, found: Watch, job_id: str, say: Say) -> None:
+    link = await permalink(rt, found.card_channel, found.card_ts)
+    await say(answers.already_watching(job_id, link))
+
+
+async def _first_check(
+    rt: Runtime, job_id: str, job_type: str | None, language: str | None, say: Say
+) -> FirstCheck | None:
+    """Ask DRS once; None (the asker told why) when there is nothing to watch."""
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except (Throttled, _Unavailable) as exc:
-        note = notes.first_check_failed(exc.describe())  # watch anyway: the sweep keeps trying
+        return FirstCheck(
+            note=notes.first_check_failed(exc.describe())
+        )  # watch anyway: the sweep keeps trying
     except DrsError as exc:  # not found, credentials refused, rejected: nothing to watch
         await say(answers.drs_error_message(job_id, exc))
-        return
+        return None
+    return FirstCheck(progress=progress)
 
-    if progress is not None and progress.finished:
-        view = CardView(
-            job_id=job_id,
-            state=CardState.FINISHED,
-            progress=progress,
-            requested_by=place.user_id,
-            checked_at=progress.observed_at,
-            job_type=job_type,
-        )
-        posted = await _post_card(rt, place, cards.watch_card(view))
-        if isinstance(posted, Message):
-            await say(posted)
-        return
 
-    async with rt.sessions.begin() as session:
-        created_watch, created = await _get_or_create(
-            session, rt, place, job_id, job_type, language
-        )
-        job = created_watch.polled_job
-    if not created:  # someone else created it a moment ago
-        link = await _permalink(rt, created_watch.card_channel, created_watch.card_ts)
-        await say(answers.already_watching(job_id, link))
-        return
+async def _post_final_card(
+    rt: Runtime, place: Place, job_id: str, job_type: str | None, progress: Progress, say: Say
+) -> None:
+    """A job that has already finished gets its final card and no watch."""
+    view = CardView(
+        job_id=job_id,
+        state=CardState.FINISHED,
+        progress=progress,
+        requested_by=place.user_id,
+        checked_at=progress.observed_at,
+        job_type=job_type,
+    )
+    posted = await _post_card(rt, place, cards.watch_card(view))
+    if isinstance(posted, Message):
+        await say(posted)
 
-    view = card_view(created_watch, job, progress=progress, note=note, checked_at=rt.clock.now())
+
+async def _post_new_card(
+    rt: Runtime, place: Place, new: Watch, job: PolledJob, check: FirstCheck, say: Say
+) -> str | None:
+    """Post the new watch's card: its ts; or None, the watch forgotten and the asker told why."""
+    view = card_view(new, job, progress=check.progress, note=check.note, checked_at=rt.clock.now())
     card_ts = await _post_card(rt, place, cards.watch_card(view))
     if isinstance(card_ts, Message):  # nothing reached Slack: forget the watch, then say why
         async with rt.sessions.begin() as session:
-            await repo.delete_watch(session, watch_id=created_watch.id)
+            await repo.delete_watch(session, watch_id=new.id)
         await say(card_ts)
-        return
+        return None
+    return card_ts
+
+
+async def _remember_card(
+    rt: Runtime,
+    place: Place,
+    watch_id: int,
+    polled_job_id: int,
+    card_ts: str,
+    progress: Progress | None,
+) -> None:
+    """Store where the card is, the progress it shows and what the watch has been told."""
     async with rt.sessions.begin() as session:
         await repo.set_card(
             session,
-            watch_id=created_watch.id,
+            watch_id=watch_id,
             card_channel=place.channel_id,
             card_ts=card_ts,
             now=rt.clock.now(),
         )
         if progress is not None:
             await repo.note_progress(
-                session, polled_job_id=job.id, progress=progress, now=rt.clock.now()
+                session, polled_job_id=polled_job_id, progress=progress, now=rt.clock.now()
             )
         told = initial_told(progress, rt.clock.now())
         await repo.record_delivery(
             session,
-            watch_id=created_watch.id,
+            watch_id=watch_id,
             told=told.to_dict(),
             now=rt.clock.now(),
             thread_ts=place.thread_ts or card_ts,
         )
-    log.info("watching %s in %s (watch %s)", job_id, place.channel_id, created_watch.id)
 
 
 async def _get_or_create(
@@ -193,115 +250,3 @@ async def _post_card(rt: Runtime, place: Place, message: Message) -> str | Messa
     except SlackError as exc:
         log.warning("could not post a card in %s: %s", place.channel_id, exc)
         return Message(f"Slack did not accept the card ({exc}). Try again in a minute.")
-
-
-async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> list[str]:
-    """End this place's watches (of one job, or all); mark their cards stopped."""
-    thread_filter: str | object | None = (
-        repo.ANY_THREAD if place.thread_ts is None else place.thread_ts
-    )
-    async with rt.sessions.begin() as session:
-        stopped = await repo.stop_watches(
-            session,
-            team_id=place.team_id,
-            channel_id=place.channel_id,
-            now=rt.clock.now(),
-            job_id=job_id,
-            thread_ts=thread_filter,  # type: ignore[arg-type]  # ANY_THREAD sentinel
-        )
-        pairs = [(w, w.polled_job) for w in stopped]
-    if not pairs:
-        await say(answers.nothing_to_stop(job_id, rt.command))
-        return []
-    for stopped_watch, job in pairs:
-        if stopped_watch.card_channel and stopped_watch.card_ts:
-            view = card_view(stopped_watch, job, state=CardState.STOPPED)
-            try:
-                await rt.slack.update(
-                    stopped_watch.card_channel, stopped_watch.card_ts, cards.watch_card(view)
-                )
-            except SlackError as exc:
-                log.info("could not mark card %s stopped: %s", stopped_watch.card_ts, exc)
-    job_ids = [job.job_id for _, job in pairs]
-    await say(answers.stopped_message(job_ids))
-    return job_ids
-
-
-async def list_watches(rt: Runtime, place: Place, *, say: Say) -> None:
-    async with rt.sessions() as session:
-        rows = await repo.list_active_watches(
-            session, team_id=place.team_id, channel_id=place.channel_id
-        )
-    items = []
-    for item_watch, job in rows[:40]:
-        link = await _permalink(rt, item_watch.card_channel, item_watch.card_ts)
-        items.append(
-            ListItem(
-                job_id=job.job_id,
-                progress=job.progress(),
-                permalink=link,
-                requested_by=item_watch.requested_by,
-                thread=bool(item_watch.thread_key),
-            )
-        )
-    await say(cards.list_message(items, command_name=rt.command))
-
-
-async def _own_watch(rt: Runtime, team_id: str, channel_id: str, watch_id: int) -> Watch | None:
-    async with rt.sessions() as session:
-        found = await repo.get_watch(session, watch_id=watch_id)
-    if found is None or found.team_id != team_id or found.channel_id != channel_id:
-        return None  # never act on another team's or channel's watch
-    return found
-
-
-async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, say: Say) -> None:
-    """The card's Refresh button: query now and edit the card."""
-    found = await _own_watch(rt, team_id, channel_id, watch_id)
-    if found is None or not found.card_ts or not found.card_channel:
-        await say(Message("This watch no longer exists; start a new one with the command."))
-        return
-    job = found.polled_job
-    note = None
-    progress = None
-    try:
-        progress = await query_now(
-            rt, job.job_id, job_type=found.job_type or None, language=found.language
-        )
-    except JobNotFound as exc:
-        await say(answers.drs_error_message(job.job_id, exc))
-        return
-    except DrsError as exc:
-        note = notes.first_check_failed(exc.describe())
-    if progress is not None:
-        async with rt.sessions.begin() as session:
-            await repo.note_progress(
-                session, polled_job_id=job.id, progress=progress, now=rt.clock.now()
-            )
-    view = card_view(found, job, progress=progress, note=note, checked_at=rt.clock.now())
-    try:
-        await rt.slack.update(found.card_channel, found.card_ts, cards.watch_card(view))
-    except SlackError as exc:
-        await say(Message(f"Could not update the card ({exc}); try again in a minute."))
-
-
-async def stop_one(
-    rt: Runtime, *, team_id: str, channel_id: str, user_id: str, watch_id: int, say: Say
-) -> None:
-    """The card's Stop watching button."""
-    found = await _own_watch(rt, team_id, channel_id, watch_id)
-    if found is None or not found.active:
-        await say(Message("This watch has already ended."))
-        return
-    async with rt.sessions.begin() as session:
-        await repo.end_watch(
-            session, watch_id=watch_id, state=WatchState.STOPPED, now=rt.clock.now()
-        )
-        ended = await repo.get_watch(session, watch_id=watch_id)
-    if ended is not None and ended.card_channel and ended.card_ts:
-        view = card_view(ended, ended.polled_job, state=CardState.STOPPED)
-        try:
-            await rt.slack.update(ended.card_channel, ended.card_ts, cards.watch_card(view))
-        except SlackError as exc:
-            log.info("could not mark card %s stopped: %s", ended.card_ts, exc)
-    await say(answers.stopped_message([found.polled_job.job_id]))

@@ -15,7 +15,7 @@ from bot.sandbox.slack_payloads import (
     message_shortcut_body,
     slash_command_body,
 )
-from bot.slack.listeners.actions import SHORTCUT_CALLBACK_ID
+from bot.slack.listeners.shortcuts import SHORTCUT_CALLBACK_ID
 from bot.store.models import PolledJob, Watch
 from tests.slack.live import CHANNEL, DONE, FAILED, RUNNING, LiveBot
 

@@ -1,1 +1,15 @@
-"""Thin Bolt listeners, one module per surface, each with `register(app, runtime)`."""
+"""Bolt listeners, one module per surface, each with `register(app)` and plain named handlers."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.listeners import actions, commands, events, shortcuts
+
+
+def register_listeners(app: AsyncApp, *, command: str) -> None:
+    """Every surface the bot answers; `command` is the slash command's name (SLACK_COMMAND)."""
+    commands.register(app, command=command)
+    events.register(app)
+    actions.register(app)
+    shortcuts.register(app)

@@ -1,0 +1,130 @@
+"""Acting on watches that exist: stop and list them, and the card's Refresh and Stop buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain import CardState, WatchState
+from bot.errors import DrsError, JobNotFound, SlackError
+from bot.render import answers, cards, notes
+from bot.render.cards import ListItem
+from bot.render.message import Message
+from bot.render.views import card_view
+from bot.runtime import Runtime
+from bot.slack.service import Place, Say, permalink, query_now
+from bot.store import repo
+from bot.store.models import Watch
+
+log = logging.getLogger(__name__)
+
+
+async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> list[str]:
+    """End this place's watches (of one job, or all); mark their cards stopped."""
+    thread_filter: str | object | None = (
+        repo.ANY_THREAD if place.thread_ts is None else place.thread_ts
+    )
+    async with rt.sessions.begin() as session:
+        stopped = await repo.stop_watches(
+            session,
+            team_id=place.team_id,
+            channel_id=place.channel_id,
+            now=rt.clock.now(),
+            job_id=job_id,
+            thread_ts=thread_filter,  # type: ignore[arg-type]  # ANY_THREAD sentinel
+        )
+        pairs = [(w, w.polled_job) for w in stopped]
+    if not pairs:
+        await say(answers.nothing_to_stop(job_id, rt.command))
+        return []
+    for stopped_watch, job in pairs:
+        if stopped_watch.card_channel and stopped_watch.card_ts:
+            view = card_view(stopped_watch, job, state=CardState.STOPPED)
+            try:
+                await rt.slack.update(
+                    stopped_watch.card_channel, stopped_watch.card_ts, cards.watch_card(view)
+                )
+            except SlackError as exc:
+                log.info("could not mark card %s stopped: %s", stopped_watch.card_ts, exc)
+    job_ids = [job.job_id for _, job in pairs]
+    await say(answers.stopped_message(job_ids))
+    return job_ids
+
+
+async def list_watches(rt: Runtime, place: Place, *, say: Say) -> None:
+    async with rt.sessions() as session:
+        rows = await repo.list_active_watches(
+            session, team_id=place.team_id, channel_id=place.channel_id
+        )
+    items = []
+    for item_watch, job in rows[:40]:
+        link = await permalink(rt, item_watch.card_channel, item_watch.card_ts)
+        items.append(
+            ListItem(
+                job_id=job.job_id,
+                progress=job.progress(),
+                permalink=link,
+                requested_by=item_watch.requested_by,
+                thread=bool(item_watch.thread_key),
+            )
+        )
+    await say(cards.list_message(items, command_name=rt.command))
+
+
+async def _own_watch(rt: Runtime, team_id: str, channel_id: str, watch_id: int) -> Watch | None:
+    async with rt.sessions() as session:
+        found = await repo.get_watch(session, watch_id=watch_id)
+    if found is None or found.team_id != team_id or found.channel_id != channel_id:
+        return None  # never act on another team's or channel's watch
+    return found
+
+
+async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, say: Say) -> None:
+    """The card's Refresh button: query now and edit the card."""
+    found = await _own_watch(rt, team_id, channel_id, watch_id)
+    if found is None or not found.card_ts or not found.card_channel:
+        await say(Message("This watch no longer exists; start a new one with the command."))
+        return
+    job = found.polled_job
+    note = None
+    progress = None
+    try:
+        progress = await query_now(
+            rt, job.job_id, job_type=found.job_type or None, language=found.language
+        )
+    except JobNotFound as exc:
+        await say(answers.drs_error_message(job.job_id, exc))
+        return
+    except DrsError as exc:
+        note = notes.first_check_failed(exc.describe())
+    if progress is not None:
+        async with rt.sessions.begin() as session:
+            await repo.note_progress(
+                session, polled_job_id=job.id, progress=progress, now=rt.clock.now()
+            )
+    view = card_view(found, job, progress=progress, note=note, checked_at=rt.clock.now())
+    try:
+        await rt.slack.update(found.card_channel, found.card_ts, cards.watch_card(view))
+    except SlackError as exc:
+        await say(Message(f"Could not update the card ({exc}); try again in a minute."))
+
+
+async def stop_one(
+    rt: Runtime, *, team_id: str, channel_id: str, user_id: str, watch_id: int, say: Say
+) -> None:
+    """The card's Stop watching button."""
+    found = await _own_watch(rt, team_id, channel_id, watch_id)
+    if found is None or not found.active:
+        await say(Message("This watch has already ended."))
+        return
+    async with rt.sessions.begin() as session:
+        await repo.end_watch(
+            session, watch_id=watch_id, state=WatchState.STOPPED, now=rt.clock.now()
+        )
+        ended = await repo.get_watch(session, watch_id=watch_id)
+    if ended is not None and ended.card_channel and ended.card_ts:
+        view = card_view(ended, ended.polled_job, state=CardState.STOPPED)
+        try:
+            await rt.slack.update(ended.card_channel, ended.card_ts, cards.watch_card(view))
+        except SlackError as exc:
+            log.info("could not mark card %s stopped: %s", ended.card_ts, exc)
+    await say(answers.stopped_message([found.polled_job.job_id]))
