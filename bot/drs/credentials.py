@@ -17,7 +17,15 @@ from bot.errors import CredentialsRefused, DrsUnavailable
 logger = logging.getLogger(__name__)
 
 # Headers we put into the signature; others (User-Agent, Accept...) may be rewritten in transit.
-_SIGNED = ("content-type", "host", "x-language", "x-project-id", "x-sdk-date", "x-security-token")
+_SIGNED = (
+    "content-type",
+    "host",
+    "x-language",
+    "x-project-id",
+    "x-sdk-content-sha256",
+    "x-sdk-date",
+    "x-security-token",
+)
 
 
 class TokenAuth(httpx.Auth):
@@ -59,6 +67,8 @@ class AkSkAuth(httpx.Auth):
             request.headers["X-Security-Token"] = self._security_token.get_secret_value()
         if "Host" not in request.headers:
             request.headers["Host"] = request.url.netloc.decode("ascii")
+        if signer.unsigned_payload(request.headers.get("Content-Type")):
+            request.headers[signer.CONTENT_SHA256] = signer.UNSIGNED_PAYLOAD  # e.g. multipart
         names = sorted(n for n in _SIGNED if n in request.headers)
         values = {n: request.headers[n] for n in names}
         canonical = signer.canonical_request(
@@ -68,6 +78,7 @@ class AkSkAuth(httpx.Auth):
             values,
             names,
             request.content,
+            content_sha256=request.headers.get(signer.CONTENT_SHA256),
         )
         sig = signer.signature(self._sk.get_secret_value(), values["x-sdk-date"], canonical)
         request.headers["Authorization"] = signer.authorization(

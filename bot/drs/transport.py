@@ -15,6 +15,20 @@ import httpx
 
 # Headers that describe aiohttp's own framing and decoding of the body, not the body we hand on.
 _HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# Request extension: read at most this many bytes (+1, so the caller sees it was exceeded).
+BODY_CAP = "drs_body_cap"
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int | None) -> bytes:
+    if cap is None:
+        return await response.read()
+    parts, total = [], 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        parts.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            break  # the connection is dropped, not drained
+    return b"".join(parts)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -57,7 +71,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 timeout=timeout,
             ) as response:
-                content = await response.read()
+                content = await _read_capped(response, request.extensions.get(BODY_CAP))
                 status = response.status
                 headers = [
                     (k, v) for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS
