@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -37,6 +38,19 @@ OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # the container of Excel 97-2003
 ZIP_MAGIC = b"PK\x03\x04"
 _JSON_INSIDE = (".json", ".txt")
 _ARCHIVES = (".zip", ".gz", ".tgz", ".tar", ".rar", ".7z", ".bz2", ".xz", ".jar")
+# What the standard library raises on corrupt archives (fuzzing found each of these).
+_CORRUPT = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    IndexError,
+    KeyError,
+    struct.error,
+)
 ACCEPTED = "an .xlsx or .xls workbook, a .json or .txt file holding JSON, or a .zip holding one"
 
 
@@ -133,7 +147,7 @@ def _is_xlsx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except _CORRUPT:
         return False
     return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
 
@@ -158,19 +172,24 @@ def _unsafe(path: str) -> bool:
 
 
 def _check_zip(name: str, data: bytes) -> tuple[str, int]:
-    shown = quote_input(name)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+        return _open_zip(name, data)
+    except _CORRUPT:
         raise ZipUnreadable(
-            name, f"{shown} is not a readable zip.", "Zip the JSON file again."
+            name,
+            f"{quote_input(name)} is not a readable zip (corrupt, or an unsupported compression).",
+            "Zip the JSON file again (standard deflate).",
         ) from None
-    with archive:
+
+
+def _open_zip(name: str, data: bytes) -> tuple[str, int]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         if len(infos) != 1:
             raise ZipNotOneFile(
                 name,
-                f"{shown} holds {len(infos)} entries; DRS takes a zip of exactly one file.",
+                f"{quote_input(name)} holds {len(infos)} entries; "
+                "DRS takes a zip of exactly one file.",
                 "Zip one .json or .txt file alone (no folders, no other files).",
             )
         info = infos[0]
@@ -187,7 +206,7 @@ def _check_member(name: str, info: zipfile.ZipInfo) -> None:
             "Zip the file itself, without folders or `..` in its path.",
         )
     suffix = PurePosixPath(member).suffix.lower()
-    if info.is_dir() or suffix not in _JSON_INSIDE:
+    if not member or member.endswith("/") or suffix not in _JSON_INSIDE:
         what = "an archive inside an archive" if suffix in _ARCHIVES else "not a .json or .txt"
         raise ZipMemberNotAllowed(
             name,
@@ -225,10 +244,4 @@ def _unpack_json(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
         scanner.close()
     except JsonSyntaxError as exc:
         raise _not_json(name, exc, info.filename) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-        raise ZipUnreadable(
-            name,
-            f"{quote_input(name)} is corrupt or uses an unsupported compression.",
-            "Zip the JSON file again (standard deflate).",
-        ) from None
     return total
