@@ -78,12 +78,15 @@ class TemplateClient:
         language: str = "en-us",
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008  # frozen, so sharing the default is safe
         clock: Clock | None = None,
+        template_cap: int = TEMPLATE_CAP,
+        result_cap: int = RESULT_CAP,
     ) -> None:
         self._http = http
         self.project_id = project_id
         self.language = language
         self.retry = retry
         self.clock: Clock = clock or SystemClock()
+        self.template_cap, self.result_cap = template_cap, result_cap
         self.waits: list[float] = []
 
     def _headers(self, language: str | None) -> dict[str, str]:
@@ -99,7 +102,7 @@ class TemplateClient:
         params = {"file_import_db_level": choose(level, DOWNLOAD_LEVELS, "--level") or "table"}
         headers = {"Content-Type": "application/json", **self._headers(language)}
         path = template_path(self.project_id, job_id)
-        download = await self._download(path, params, headers, job_id, TEMPLATE_CAP)
+        download = await self._download(path, params, headers, job_id, self.template_cap)
         if not download.content.startswith(b"PK"):
             raise DrsUnavailable(
                 "DRS answered the template download with something that is not a zip.",
@@ -124,7 +127,7 @@ class TemplateClient:
             params["file_export_object_level"] = "column"
         headers = {"Content-Type": "application/json", **self._headers(language)}
         path = template_path(self.project_id, job_id, "/result")
-        return await self._download(path, params, headers, job_id, RESULT_CAP)
+        return await self._download(path, params, headers, job_id, self.result_cap)
 
     async def _download(
         self, path: str, params: dict[str, str], headers: dict[str, str], job_id: str, cap: int
@@ -152,7 +155,7 @@ class TemplateClient:
                     total += len(chunk)
                     if total > cap:
                         raise DownloadTooLarge(
-                            f"DRS sent a file over {cap // (1024 * 1024)} MB.",
+                            f"DRS sent a file over {cap:,} bytes.",
                             status=200,
                             request_id=response.headers.get("X-Request-Id"),
                             job_id=job_id,
