@@ -42,7 +42,9 @@ class TokenAuth(httpx.Auth):
 class AkSkAuth(httpx.Auth):
     """SDK-HMAC-SHA256 signing with X-Sdk-Date, Host, X-Project-Id (and X-Security-Token)."""
 
-    requires_request_body = True  # the body hash is part of the signature
+    # The body hash is part of the signature, except for multipart uploads (UNSIGNED-PAYLOAD),
+    # whose bodies are streamed: `sign` reads the body only when it is signed.
+    requires_request_body = False
 
     def __init__(
         self,
@@ -69,6 +71,12 @@ class AkSkAuth(httpx.Auth):
             request.headers["Host"] = request.url.netloc.decode("ascii")
         if signer.unsigned_payload(request.headers.get("Content-Type")):
             request.headers[signer.CONTENT_SHA256] = signer.UNSIGNED_PAYLOAD  # e.g. multipart
+            # Only emptiness matters once the payload is unsigned; the stream stays unread.
+            length = request.headers.get("Content-Length", "0")
+            chunked = "Transfer-Encoding" in request.headers
+            body = b"-" if chunked or length != "0" else b""
+        else:
+            body = request.read()
         names = sorted(n for n in _SIGNED if n in request.headers)
         values = {n: request.headers[n] for n in names}
         canonical = signer.canonical_request(
@@ -77,7 +85,7 @@ class AkSkAuth(httpx.Auth):
             request.url.params.multi_items(),
             values,
             names,
-            request.content,
+            body,
             content_sha256=request.headers.get(signer.CONTENT_SHA256),
         )
         sig = signer.signature(self._sk.get_secret_value(), values["x-sdk-date"], canonical)
