@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from bot.clock import FakeClock
 from bot.drs.client import DrsClient
-from bot.drs.credentials import AkSkAuth
+from bot.drs.credentials import AkSkAuth, IamPasswordAuth
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator
@@ -248,3 +248,29 @@ async def test_timeouts_and_non_zip_answers_through_plain_httpx() -> None:
     with pytest.raises(DownloadTooLarge):
         await small.download_result(JOB)
     await http.aclose()
+
+
+async def test_streamed_upload_resent_whole_after_an_iam_relogin() -> None:
+    sim = DrsSimulator(
+        [SimJob(JOB, [{"send_success": False}], step_seconds=0)],
+        project_id=PROJECT,
+        iam_users={"acme/ops": "pw"},
+    )
+    async with sim:
+        auth = IamPasswordAuth(
+            iam_url=sim.url,
+            username="ops",
+            password=SecretStr("pw"),
+            domain="acme",
+            project_id=PROJECT,
+            http=httpx.AsyncClient(transport=AiohttpTransport()),
+        )
+        http = httpx.AsyncClient(base_url=sim.url, auth=auth, transport=AiohttpTransport())
+        templates = TemplateClient(http, project_id=PROJECT, retry=FAST)
+        data = json.dumps([{"source_table": f"t{i}"} for i in range(20_000)]).encode()
+        sim.faults.unauthorized_next = 1  # the first token is voided mid-way
+        await templates.upload(JOB, check_template("o.json", data), data)
+        await auth.aclose()
+        await http.aclose()
+    assert auth.logins == 2
+    assert sim.uploads[JOB] == data  # the multipart stream was sent again from its start
