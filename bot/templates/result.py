@@ -44,7 +44,9 @@ def _text(value: Any) -> str | None:
     if value is None or isinstance(value, bool | dict | list):
         return None
     text = " ".join(str(value).split())
-    return text[:MAX_REASON] if text else None
+    # DRS text reaches terminals and Slack: no control characters (escape sequences) get through
+    text = "".join(ch if ch.isprintable() else "?" for ch in text[:MAX_REASON])
+    return text or None
 
 
 class _Collector:
@@ -124,8 +126,18 @@ def _from_rows(rows: Any) -> ErrorReasons:
     return collector.result()
 
 
+def _keep_reasons(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Each object shrinks to its reason keys and lists as it is parsed: a result of thousands
+    of rows never sits in memory whole."""
+    return {
+        k: v
+        for k, v in pairs
+        if isinstance(v, list) or (v not in ("", None) and _is_reason_name(k))
+    }
+
+
 def _from_json(data: bytes) -> ErrorReasons:
-    document = json.loads(data.decode("utf-8-sig"))
+    document = json.loads(data.decode("utf-8-sig"), object_pairs_hook=_keep_reasons)
     items: Any = document
     if isinstance(document, dict):
         items = next((v for v in document.values() if isinstance(v, list)), None)

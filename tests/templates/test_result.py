@@ -81,3 +81,9 @@ def test_no_reasons_found_in_odd_files(data: bytes) -> None:
 @given(st.binary(max_size=300))
 def test_never_raises(data: bytes) -> None:
     assert error_reasons(data).total >= 0
+
+
+def test_control_characters_never_reach_the_reply() -> None:
+    items = [{"error_reason": "bad\x1b[31m red\x07 table"}]
+    found = error_reasons(json.dumps(items).encode())
+    assert found.first == ((1, "bad?[31m red? table"),)
