@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -87,3 +88,20 @@ def test_control_characters_never_reach_the_reply() -> None:
     items = [{"error_reason": "bad\x1b[31m red\x07 table"}]
     found = error_reasons(json.dumps(items).encode())
     assert found.first == ((1, "bad?[31m red? table"),)
+
+
+def test_a_large_json_result_is_read_in_bounded_memory() -> None:
+    items = [
+        {"source_table": f"orders_{i:07d}", "topic": "t", "error_reason": "" if i % 10 else "bad"}
+        for i in range(30_000)
+    ]
+    data = json.dumps(items).encode()
+    del items
+    tracemalloc.start()
+    try:
+        found = error_reasons(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (found.total, found.first[1]) == (3_000, (11, "bad"))
+    assert peak < 3 * len(data)
