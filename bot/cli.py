@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot import __version__
 from bot.domain.commands import Language
+from bot.drs.template_options import add_commands as add_template_commands
 from bot.errors import BotError, ConfigError
 
 EXIT_OK = 0
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--jobs", metavar="FILE", default=None)
 
+    add_template_commands(sub)  # template, upload, result
+
     sandbox = sub.add_parser("sandbox", help="the whole bot locally, no Slack or cloud needed")
     sandbox.add_argument("--jobs", metavar="FILE", default=None)
     sandbox.add_argument("--script", metavar="FILE", default=None)
@@ -80,6 +83,15 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from bot.drs.checkcmd import run_check
 
         return asyncio.run(run_check(args))
+    if args.command in ("template", "upload", "result"):
+        from bot.drs import templatecmd
+
+        run = {
+            "template": templatecmd.run_template,
+            "upload": templatecmd.run_upload,
+            "result": templatecmd.run_result,
+        }[args.command]
+        return asyncio.run(run(args))
     if args.command == "simulator":
         from bot.drs.simulator import run_simulator
 

@@ -3,6 +3,18 @@
     BotError                      anything the bot itself raises on purpose
     ├── ConfigError               settings missing or bad (lists every problem)
     ├── UsageError                a command the user typed is not understood
+    │   ├── InvalidOption         a --level/--mapping/--type value DRS does not take
+    │   ├── TemplateFileError     a template file DRS would refuse; nothing was sent
+    │   │   ├── UnsupportedTemplateType   not .xls, .xlsx, .json, .txt or .zip
+    │   │   ├── TemplateTooLarge          over DRS's size limit for its type
+    │   │   ├── NotAWorkbook              .xls/.xlsx whose content is not that workbook
+    │   │   ├── NotJson                   .json/.txt (or the file in a zip) that does not parse
+    │   │   └── ZipRefused                a .zip DRS would refuse:
+    │   │       ├── ZipUnreadable           not a zip, encrypted, corrupt
+    │   │       ├── ZipNotOneFile           not exactly one entry
+    │   │       ├── ZipMemberNotAllowed     a nested archive or not .json/.txt
+    │   │       ├── ZipUnsafePath           an absolute path or `..` inside
+    │   │       └── ZipTooLargeUnpacked     unpacks past the limit (zip bomb)
     │   └── InvalidJobId          text that is not a DRS job ID (8-4-4-4-12)
     ├── DrsError                  the DRS progress API did not answer with a progress
     │   ├── JobNotFound           DRS.10000010, DRS.M00289, DRS.M05003, DRS.M05004
@@ -10,7 +22,10 @@
     │   ├── Throttled             429, APIGW.0308/APIG.0308, DRS.M01503       (retried)
     │   ├── DrsUnavailable        5xx, timeouts, connection errors, bodies that are not the
     │   │                         documented JSON                               (retried)
+    │   │   ├── UploadUncertain   an upload sent but not confirmed               (not retried)
+    │   │   └── DownloadTooLarge  DRS sent a file larger than the bot takes     (not retried)
     │   └── DrsRejected           any other 4xx
+    │       └── UploadRefused     400/413 to an upload: DRS refused the file itself
     ├── StoreError                the database did not answer or is behind its migrations
     │   └── SchemaBehind          the schema needs `drs-bot db upgrade`
     └── SlackError                the Slack Web API refused or failed a call
@@ -160,3 +175,93 @@ class SlackError(BotError):
 
 class DestinationGone(SlackError):
     """Slack says the destination can never receive messages again (archived, deleted, ...)."""
+
+
+class InvalidOption(UsageError):
+    """An option value outside the fixed set DRS takes (checked before anything is sent)."""
+
+
+class TemplateFileError(UsageError):
+    """A template file DRS would refuse; checked before anything is sent."""
+
+    def __init__(self, name: str, problem: str, fix: str) -> None:
+        self.name = name
+        self.problem = problem
+        self.fix = fix
+        super().__init__(self.user_message())
+
+    def user_message(self) -> str:
+        return f"{self.problem} {self.fix} Nothing was sent to DRS."
+
+
+class UnsupportedTemplateType(TemplateFileError):
+    """The file's extension is none of .xls, .xlsx, .json, .txt, .zip."""
+
+
+class TemplateTooLarge(TemplateFileError):
+    """The file is over DRS's size limit for its type."""
+
+
+class NotAWorkbook(TemplateFileError):
+    """An .xls/.xlsx whose content is not that kind of workbook."""
+
+
+class NotJson(TemplateFileError):
+    """A .json/.txt (or the file inside a zip) that is not one JSON document."""
+
+
+class ZipRefused(TemplateFileError):
+    """A .zip DRS would refuse."""
+
+
+class ZipUnreadable(ZipRefused):
+    """Not a zip, encrypted, or corrupt."""
+
+
+class ZipNotOneFile(ZipRefused):
+    """The zip does not hold exactly one entry."""
+
+
+class ZipMemberNotAllowed(ZipRefused):
+    """The one entry is a nested archive, a folder, or not .json/.txt."""
+
+
+class ZipUnsafePath(ZipRefused):
+    """The entry's path is absolute or climbs out (`..`)."""
+
+
+class ZipTooLargeUnpacked(ZipRefused):
+    """The entry unpacks past the limit (declared or found while unpacking)."""
+
+
+class UploadUncertain(DrsUnavailable):
+    """An upload was sent but DRS did not confirm it: never retried, it may have arrived."""
+
+    retryable = False
+    default_message = "DRS did not confirm the upload."
+
+    def user_message(self) -> str:
+        job = self.job_id or "JOB_ID"
+        return (
+            "DRS did not confirm the upload; it may have arrived. Check the job's progress "
+            f"(`drs-bot check {job}`) before uploading again. [{self.describe()}]"
+        )
+
+
+class DownloadTooLarge(DrsUnavailable):
+    """DRS sent a file larger than the bot takes; retrying cannot help."""
+
+    retryable = False
+    default_message = "DRS sent a file larger than the bot accepts."
+
+    def user_message(self) -> str:
+        return f"{self.describe()} Download it from the DRS console instead."
+
+
+class UploadRefused(DrsRejected):
+    """DRS answered an upload with 400/413: it refused the file itself."""
+
+    default_message = "DRS refused the uploaded file."
+
+    def user_message(self) -> str:
+        return f"DRS refused the file: {self.describe()}. Fix the file and upload it again."

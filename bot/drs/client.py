@@ -131,6 +131,11 @@ class DrsClient:
         self.waits: list[float] = []  # every backoff chosen, for tests and logs
         self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The authenticated httpx client (the template APIs share it)."""
+        return self._http
+
     async def query(
         self,
         job_id: str,

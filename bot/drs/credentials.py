@@ -17,7 +17,15 @@ from bot.errors import CredentialsRefused, DrsUnavailable
 logger = logging.getLogger(__name__)
 
 # Headers we put into the signature; others (User-Agent, Accept...) may be rewritten in transit.
-_SIGNED = ("content-type", "host", "x-language", "x-project-id", "x-sdk-date", "x-security-token")
+_SIGNED = (
+    "content-type",
+    "host",
+    "x-language",
+    "x-project-id",
+    "x-sdk-content-sha256",
+    "x-sdk-date",
+    "x-security-token",
+)
 
 
 class TokenAuth(httpx.Auth):
@@ -34,7 +42,9 @@ class TokenAuth(httpx.Auth):
 class AkSkAuth(httpx.Auth):
     """SDK-HMAC-SHA256 signing with X-Sdk-Date, Host, X-Project-Id (and X-Security-Token)."""
 
-    requires_request_body = True  # the body hash is part of the signature
+    # The body hash is part of the signature, except for multipart uploads (UNSIGNED-PAYLOAD),
+    # whose bodies are streamed: `sign` reads the body only when it is signed.
+    requires_request_body = False
 
     def __init__(
         self,
@@ -59,6 +69,14 @@ class AkSkAuth(httpx.Auth):
             request.headers["X-Security-Token"] = self._security_token.get_secret_value()
         if "Host" not in request.headers:
             request.headers["Host"] = request.url.netloc.decode("ascii")
+        if signer.unsigned_payload(request.headers.get("Content-Type")):
+            request.headers[signer.CONTENT_SHA256] = signer.UNSIGNED_PAYLOAD  # e.g. multipart
+            # Only emptiness matters once the payload is unsigned; the stream stays unread.
+            length = request.headers.get("Content-Length", "0")
+            chunked = "Transfer-Encoding" in request.headers
+            body = b"-" if chunked or length != "0" else b""
+        else:
+            body = request.read()
         names = sorted(n for n in _SIGNED if n in request.headers)
         values = {n: request.headers[n] for n in names}
         canonical = signer.canonical_request(
@@ -67,7 +85,8 @@ class AkSkAuth(httpx.Auth):
             request.url.params.multi_items(),
             values,
             names,
-            request.content,
+            body,
+            content_sha256=request.headers.get(signer.CONTENT_SHA256),
         )
         sig = signer.signature(self._sk.get_secret_value(), values["x-sdk-date"], canonical)
         request.headers["Authorization"] = signer.authorization(

@@ -11,6 +11,7 @@ from bot.drs.client import DrsClient
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.retry import RetryPolicy
+from bot.drs.templates import TemplateClient
 from bot.drs.transport import AiohttpTransport
 from bot.errors import ConfigError
 
@@ -96,4 +97,15 @@ def build_drs_client(
         language=settings.drs_language,
         retry=retry or RetryPolicy(),
         clock=clock,
+    )
+
+
+def build_template_client(drs: DrsClient) -> TemplateClient:
+    """The template APIs over `drs`'s own httpx client: same endpoint, credential and pool."""
+    return TemplateClient(
+        drs.http,
+        project_id=drs.project_id,
+        language=drs.language,
+        retry=drs.retry,
+        clock=drs.clock,
     )

@@ -12,6 +12,8 @@ from urllib.parse import quote, unquote
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 EMPTY_HASH = hashlib.sha256(b"").hexdigest()
+CONTENT_SHA256 = "X-Sdk-Content-Sha256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 _AUTH_RE = re.compile(
     rf"^{ALGORITHM}\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$"
 )
@@ -45,10 +47,21 @@ def canonical_request(
     headers: Mapping[str, str],
     signed_headers: list[str],
     body: bytes,
+    *,
+    content_sha256: str | None = None,
 ) -> str:
-    """The six-line canonical request; `headers` keyed by lower-case name."""
+    """The six-line canonical request; `headers` keyed by lower-case name.
+
+    `content_sha256` is the X-Sdk-Content-Sha256 header: when present it stands in for the
+    hash of a non-empty body, as the official signer does (`UNSIGNED-PAYLOAD` for multipart).
+    """
     lines = "".join(f"{name}:{headers[name].strip()}\n" for name in signed_headers)
-    payload = hashlib.sha256(body).hexdigest() if body else EMPTY_HASH
+    if not body:
+        payload = EMPTY_HASH
+    elif content_sha256:
+        payload = content_sha256
+    else:
+        payload = hashlib.sha256(body).hexdigest()
     return "\n".join(
         [
             method.upper(),
@@ -58,6 +71,13 @@ def canonical_request(
             ";".join(signed_headers),
             payload,
         ]
+    )
+
+
+def unsigned_payload(content_type: str | None) -> bool:
+    """The official signer leaves the body out for every content type but JSON and BSON."""
+    return bool(content_type) and not str(content_type).startswith(
+        ("application/json", "application/bson")
     )
 
 

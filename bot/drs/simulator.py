@@ -26,6 +26,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
 from bot.drs.sim_jobs import Faults, SimJob, demo_jobs, load_jobs_file
+from bot.drs.sim_templates import MAX_BODY, TemplateApi
 from bot.errors import UsageError
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class DrsSimulator:
         self._answered: dict[str, int] = {}  # 200 answers per job (faulted ones do not move it)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.templates = TemplateApi(self)  # blank template, upload, import result
+        self.uploads = self.templates.uploads  # job ID -> exact bytes of its last upload
 
     # ---- jobs -----------------------------------------------------------------------------
 
@@ -106,7 +109,7 @@ class DrsSimulator:
     # ---- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -157,6 +160,9 @@ class DrsSimulator:
             and parts[5:] == ["db-object", "template", "progress"]
         ):
             return await self._progress(request, unquote(parts[2]), unquote(parts[4]))
+        templates = await self.templates.route(request, [unquote(p) for p in parts])
+        if templates is not None:
+            return templates
         return self._reply(404, {"error_code": "APIGW.0101", "error_msg": "API not found"})
 
     async def _progress(self, request: web.Request, project: str, job_id: str) -> web.Response:
@@ -229,6 +235,7 @@ class DrsSimulator:
             values,
             names,
             await request.read(),
+            content_sha256=request.headers.get(signer.CONTENT_SHA256),
         )
         expected = signer.signature(self.sk, values["x-sdk-date"], canonical)
         return hmac.compare_digest(expected, sig)

@@ -9,12 +9,33 @@ CPU per request here, against ~0.7 ms through aiohttp's pool. httpx stays the cl
 from __future__ import annotations
 
 import ssl
+from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
 
 # Headers that describe aiohttp's own framing and decoding of the body, not the body we hand on.
 _HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# Request extension: read at most this many bytes (+1, so the caller sees it was exceeded).
+BODY_CAP = "drs_body_cap"
+
+
+async def _chunks(request: httpx.Request) -> AsyncIterator[bytes]:
+    assert isinstance(request.stream, httpx.AsyncByteStream)
+    async for chunk in request.stream:
+        yield chunk
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int | None) -> bytes:
+    if cap is None:
+        return await response.read()
+    parts, total = [], 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        parts.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            break  # the connection is dropped, not drained
+    return b"".join(parts)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -45,7 +66,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             sock_connect=timeouts.get("connect"),
             sock_read=timeouts.get("read"),
         )
-        body = await request.aread()
+        try:
+            body: bytes | AsyncIterator[bytes] | None = request.content or None
+        except httpx.RequestNotRead:
+            body = _chunks(request)  # an upload: streamed, never joined into one copy
         try:
             async with session.request(
                 request.method,
@@ -53,11 +77,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=[
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
                 ],
-                data=body or None,
+                data=body,
                 allow_redirects=False,
                 timeout=timeout,
             ) as response:
-                content = await response.read()
+                content = await _read_capped(response, request.extensions.get(BODY_CAP))
                 status = response.status
                 headers = [
                     (k, v) for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS

@@ -1,0 +1,1 @@
+"""Object import template files: the checks DRS would make, and error reasons in result files."""
