@@ -27,7 +27,6 @@ from bot.compose import build_runtime, close_runtime
 from bot.config import load_settings
 from bot.domain.progress import Progress
 from bot.drs.client import progress_path
-from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.drs.transport import AiohttpTransport
 from bot.runtime import Runtime
@@ -131,7 +130,7 @@ async def run_bot(
         "POLL_CONCURRENCY": str(args.concurrency),
         "LOG_LEVEL": "WARNING",
     }
-    runtime = await build_runtime(load_settings(env), clock=SystemClock(), drs_retry=RetryPolicy())
+    runtime = await build_runtime(load_settings(env), clock=SystemClock())
     try:
         ids = [j.job_id for j in jobs]
         await add_watches(runtime, ids, first_answers(jobs, runtime.clock.now()))

@@ -19,7 +19,6 @@ from bot.watcher.sweep import Sweeper
 from .conftest import (
     INTERVAL,
     JOB_A,
-    NO_WAITS,
     UPLOADING,
     World,
     add_watch,
@@ -35,7 +34,7 @@ from .conftest import (
 async def another_process(h: Harness) -> AsyncIterator[Runtime]:
     """A second Runtime on the same database and stand-ins, with its own lease name."""
     assert h.runtime is not None
-    runtime = await build_runtime(h.settings, clock=h.runtime.clock, drs_retry=NO_WAITS)
+    runtime = await build_runtime(h.settings, clock=h.runtime.clock)
     runtime.owner = f"replica-{uuid.uuid4().hex[:6]}"
     try:
         yield runtime
