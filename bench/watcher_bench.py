@@ -33,7 +33,7 @@ from bot.runtime import Runtime
 from bot.sandbox.harness import BOT_TOKEN, DRS_TOKEN, PROJECT_ID, SIGNING_SECRET, TEAM_ID, stand_ins
 from bot.slack.cards import CardView, watch_card
 from bot.slack.views import card_view
-from bot.store import repo
+from bot.store import leases, repo
 from bot.store.models import Watch
 from bot.watcher.policy import initial_told
 from bot.watcher.scheduler import Watcher
@@ -103,7 +103,7 @@ async def add_watches(runtime: Runtime, ids: list[str], first: dict[str, Progres
         for watch_id, channel, ts in cards:
             progress = first[by_id[watch_id].polled_job.job_id]
             await repo.set_card(session, watch_id=watch_id, card_channel=channel, card_ts=ts)
-            await repo.note_progress(
+            await leases.note_progress(
                 session, polled_job_id=by_id[watch_id].polled_job_id, progress=progress, now=now
             )
             told = initial_told(progress, now).to_dict()

@@ -1,7 +1,7 @@
-"""What one poll found, how it is stored in batches, and how it backs off.
+"""What one poll found, and group commit: polls that finish together share one write.
 
-`observation` turns a stored job and a poll into what the policy reads; `GroupWriter` lets
-polls that finish while a write is running share the next write (group commit).
+`observation` turns a job's stored state and a poll into what the policy reads; `GroupWriter`
+lets polls that finish while a write is running share the next write.
 """
 
 from __future__ import annotations
@@ -13,41 +13,21 @@ from datetime import datetime
 
 from bot.domain.progress import Progress
 from bot.errors import DrsError
-from bot.store import polls, repo
-from bot.store.models import PolledJob
+from bot.store.leases import LeaseLost
+from bot.store.rows import Claim, PolledState, WatchView
 from bot.watcher.policy import Decision, Observation, Outcome, Told
-
-MAX_BACKOFF_SECONDS = 300.0
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The claimed job's key fields, copied out of the session."""
-
-    id: int
-    job_id: str
-    query_type: str
-    language: str
-    due_at: datetime | None
-    failures: int  # consecutive failures before this poll
 
 
 @dataclass
 class Poll:
+    """One DRS query's outcome for a claimed job."""
+
     outcome: Outcome
     progress: Progress | None = None
     error: DrsError | None = None
 
 
-def backoff_seconds(interval: float, failures: int, retry_after: float | None = None) -> float:
-    """interval * 2^(failures-1), at least Retry-After, capped at 5 minutes."""
-    delay = interval * 2.0 ** max(failures - 1, 0)
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return min(delay, max(MAX_BACKOFF_SECONDS, interval))
-
-
-def observation(job: PolledJob | polls.PolledState, poll: Poll) -> Observation:
+def observation(job: PolledState, poll: Poll) -> Observation:
     error = poll.error.message if poll.error is not None else None
     return Observation(
         outcome=poll.outcome,
@@ -59,11 +39,11 @@ def observation(job: PolledJob | polls.PolledState, poll: Poll) -> Observation:
     )
 
 
-def stored_observation(job: PolledJob) -> Observation:
+def stored_observation(job: PolledState) -> Observation:
     """What is known without polling (the expiry pass)."""
     if job.paused:
         outcome = Outcome.CREDENTIALS
-    elif job.last_error_kind == "not_found":
+    elif job.last_error_kind == Outcome.NOT_FOUND.value:
         outcome = Outcome.NOT_FOUND
     elif job.consecutive_failures > 0:
         outcome = Outcome.UNAVAILABLE
@@ -78,7 +58,7 @@ class Recorded:
 
     obs: Observation
     now: datetime
-    plans: list[tuple[polls.WatchView, Told, Decision]]
+    plans: list[tuple[WatchView, Told, Decision]]
 
 
 @dataclass
@@ -108,7 +88,7 @@ class GroupWriter:
         # shield: a cancelled poll must not cancel the write other polls share
         recorded = await asyncio.shield(future)
         if recorded is None:
-            raise repo.LeaseLost(f"polled job {claim.id} is not leased to this replica")
+            raise LeaseLost(f"polled job {claim.id} is not leased to this replica")
         return recorded
 
     async def _run(self) -> None:

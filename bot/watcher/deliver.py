@@ -20,7 +20,7 @@ from bot.slack.cards import watch_card
 from bot.slack.views import card_view
 from bot.store import repo
 from bot.store.models import PolledJob, Watch, WatchState
-from bot.store.polls import WatchView
+from bot.store.rows import WatchView
 from bot.watcher.messages import render_observed
 from bot.watcher.policy import Action, Decision, Observation, PolicyConfig, Told, WatchFacts
 

@@ -13,7 +13,7 @@ from bot.compose import build_runtime, close_runtime
 from bot.drs.sim_jobs import SimJob
 from bot.runtime import Runtime
 from bot.sandbox.harness import Harness
-from bot.store import repo
+from bot.store import leases
 from bot.watcher.sweep import Sweeper
 
 from .conftest import (
@@ -55,7 +55,7 @@ async def test_new_process_resumes_abandoned_lease_on_same_card_and_thread(world
         await first.poll_once()  # the phase reply opens the card's thread
         clock.advance(INTERVAL)
         async with h.runtime.sessions.begin() as session:  # claimed, then killed (-9)
-            claimed = await repo.claim_due(
+            claimed = await leases.claim_due(
                 session, owner=h.runtime.owner, now=clock.now(), lease_seconds=30, limit=10
             )
         assert len(claimed) == 1
