@@ -29,9 +29,10 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import StoreError
+from bot.store import upserts
 from bot.store.leases import note_progress as note_progress  # a listener's progress: one writer
 from bot.store.models import WATCH_STATES, PolledJob, Watch, WatchState
-from bot.store.sql import ACTIVE, idle_unwatched, insert
+from bot.store.sql import ACTIVE, idle_unwatched
 
 
 class _AnyThread:
@@ -49,25 +50,6 @@ def _thread_clause(thread_ts: ThreadFilter) -> ColumnElement[bool] | None:
     if isinstance(thread_ts, _AnyThread):
         return None
     return Watch.thread_key == (thread_ts or "")
-
-
-async def _join(session: AsyncSession, watch: Watch, user: str, now: datetime) -> Watch:
-    if not user or user == watch.requested_by or user in watch.joined_by:
-        return watch
-    # Read-modify-write of a JSON list: write first so the row is locked (PostgreSQL) or the
-    # database write-locked (SQLite), then re-read, so concurrent joins are not lost.
-    await session.execute(
-        update(Watch)
-        .where(Watch.id == watch.id)
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    fresh = await session.get(Watch, watch.id, populate_existing=True)
-    assert fresh is not None
-    if user not in fresh.joined_by:
-        fresh.joined_by = [*fresh.joined_by, user]  # replaced, not mutated: JSON is untracked
-    await session.flush()
-    return fresh
 
 
 # ---- watches -----------------------------------------------------------------------------
@@ -99,40 +81,6 @@ async def find_active_watch(
         .execution_options(populate_existing=True)
     )
     return (await session.scalars(stmt)).first()
-
-
-async def _polled_job(
-    session: AsyncSession,
-    *,
-    project_id: str,
-    job_id: str,
-    query_type: str,
-    language: str,
-    now: datetime,
-) -> PolledJob:
-    await session.execute(
-        insert(session, PolledJob)
-        .values(
-            project_id=project_id,
-            job_id=job_id,
-            query_type=query_type,
-            language=language,
-            created_at=now,
-            consecutive_failures=0,
-            paused=False,
-        )
-        .on_conflict_do_nothing()
-    )
-    stmt = (
-        select(PolledJob)
-        .where(
-            PolledJob.project_id == project_id,
-            PolledJob.job_id == job_id,
-            PolledJob.query_type == query_type,
-        )
-        .execution_options(populate_existing=True)
-    )
-    return (await session.scalars(stmt)).one()
 
 
 async def get_or_create_watch(
@@ -168,55 +116,41 @@ async def get_or_create_watch(
         "job_type": job_type,
     }
     existing = await find_active_watch(session, **place)
-    if existing is not None:
-        return await _join(session, existing, requested_by, now), False
-    job = await _polled_job(
-        session,
-        project_id=project_id,
-        job_id=job_id,
-        query_type=job_type or "",
-        language=language,
-        now=now,
-    )
-    if job.next_poll_at is None:
-        job.next_poll_at = first_poll_at or now
-        await session.flush()
-    row = {
-        "polled_job_id": job.id,
-        "team_id": team_id,
-        "channel_id": channel_id,
-        "thread_key": thread_ts or "",
-        "thread_ts": thread_ts,
-        "card_channel": card_channel,
-        "card_ts": card_ts,
-        "requested_by": requested_by,
-        "created_at": now,
-        "expires_at": expires_at,
-        "job_type": job_type or "",
-        "language": language,
-        "updated_at": now,
-    }
-    new_id = await _insert_watch(session, row)
-    if new_id is None:  # another request created it between our select and insert
+    if existing is None:
+        job = await upserts.polled_job(
+            session,
+            project_id=project_id,
+            job_id=job_id,
+            query_type=job_type or "",
+            language=language,
+            now=now,
+            first_poll_at=first_poll_at,
+        )
+        new_id = await upserts.insert_watch(
+            session,
+            polled_job_id=job.id,
+            team_id=team_id,
+            channel_id=channel_id,
+            thread_ts=thread_ts,
+            thread_key=thread_ts or "",
+            card_channel=card_channel,
+            card_ts=card_ts,
+            requested_by=requested_by,
+            created_at=now,
+            expires_at=expires_at,
+            job_type=job_type or "",
+            language=language,
+            updated_at=now,
+        )
+        if new_id is not None:
+            watch = await session.get(Watch, new_id, populate_existing=True)
+            assert watch is not None
+            return watch, True
+        # Another request created it between our select and our insert.
         existing = await find_active_watch(session, **place)
         if existing is None:  # pragma: no cover - the conflicting row must be visible now
             raise StoreError("could not create or find the watch; try again.")
-        return await _join(session, existing, requested_by, now), False
-    watch = await session.get(Watch, new_id, populate_existing=True)
-    assert watch is not None
-    return watch, True
-
-
-async def _insert_watch(session: AsyncSession, row: dict[str, Any]) -> int | None:
-    """Insert an active watch; None when one is already active in that place (a race lost)."""
-    stmt = (
-        insert(session, Watch)
-        .values(**row, state=ACTIVE, joined_by=[], told={})
-        .on_conflict_do_nothing()
-        .returning(Watch.id)
-    )
-    new_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
-    return new_id
+    return await upserts.join(session, existing, requested_by, now), False
 
 
 async def get_watch(session: AsyncSession, *, watch_id: int) -> Watch | None:

@@ -11,7 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 
 from bot.runtime import Runtime
 from bot.store import housekeeping
-from bot.watcher.sweep import Sweeper, SweepStats
+from bot.watcher.stats import SweepStats
+from bot.watcher.sweep import Sweeper
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -24,6 +23,7 @@ from bot.watcher.batch import GroupWriter, Pending, Recorded, observation, store
 from bot.watcher.deliver import WatchDelivery, told_of, watch_facts
 from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
 from bot.watcher.query import poll_record, query
+from bot.watcher.stats import SweepStats
 
 log = logging.getLogger(__name__)
 
@@ -31,24 +31,6 @@ W = TypeVar("W", Watch, WatchView)
 Plan = tuple[W, Told, Decision]
 SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
 RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
-
-
-@dataclass
-class SweepStats:
-    """Counts from one `poll_once` (or a sum of them)."""
-
-    claimed: int = 0  # jobs leased this sweep
-    polled: int = 0  # DRS queries that returned a progress
-    failed: int = 0  # DRS queries that did not (unavailable, throttled, refused, not found)
-    delivered: int = 0  # Slack calls accepted
-    ended: int = 0  # watches that ended
-    expired: int = 0  # watches ended by the expiry pass (job paused or backing off)
-    lost: int = 0  # leases lost to another replica (results dropped)
-    errors: int = 0  # unexpected errors (database, bugs): logged, never raised
-
-    def add(self, other: SweepStats) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 class Sweeper:
