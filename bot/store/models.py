@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import (
@@ -25,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.domain.progress import Phase, Progress, derive_phase
+from bot.domain.states import WatchState as WatchState  # the column's vocabulary, defined once
 
 # Deterministic constraint names, so migrations can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -57,16 +57,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-class WatchState(StrEnum):
-    ACTIVE = "active"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    NOT_FOUND = "not_found"
-    STOPPED = "stopped"
-    EXPIRED = "expired"
-    UNDELIVERABLE = "undeliverable"
 
 
 WATCH_STATES = tuple(s.value for s in WatchState)

@@ -28,10 +28,11 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.states import WatchState
 from bot.errors import StoreError
 from bot.store import upserts
 from bot.store.leases import note_progress as note_progress  # a listener's progress: one writer
-from bot.store.models import WATCH_STATES, PolledJob, Watch, WatchState
+from bot.store.models import WATCH_STATES, PolledJob, Watch
 from bot.store.sql import ACTIVE, idle_unwatched
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import PolledJob, Watch, WatchState
+from bot.domain.states import WatchState
+from bot.store.models import PolledJob, Watch
 
 ACTIVE: Final = WatchState.ACTIVE.value
 
