@@ -6,8 +6,8 @@ the leases it no longer needs. A lease that is not released (a crash) expires an
 over. Progress seen outside the sweep (a new watch, Refresh) goes through `note_progress`,
 which writes the same observation columns the same way.
 
-Functions take the session first and keywords after, and none commits. The sweep's batched
-write, in order (one SELECT and one executemany per batch):
+Functions take the session first and keywords after, and none commits. The sweep, in order
+(a batch's write is two SELECTs, states and watches, and one executemany):
 
     claims = await claim_due(session, owner=..., now=..., lease_seconds=..., limit=...)
     done = await record_polls(session, owner=..., records=[...], now=..., plan=...)
