@@ -1,21 +1,28 @@
-"""What one poll found, and group commit: polls that finish together share one write.
+"""What one poll found, what to tell each watch of it, and group commit of polls.
 
-`observation` turns a job's stored state and a poll into what the policy reads; `GroupWriter`
-lets polls that finish while a write is running share the next write.
+`observation` turns a job's stored state and a poll into what the policy reads;
+`plan_deliveries` asks the policy for each watch; `GroupWriter` lets polls that finish while a
+write is running share the next write.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from bot.domain.progress import Progress
 from bot.errors import DrsError
 from bot.store.leases import LeaseLost
+from bot.store.models import Watch
 from bot.store.rows import Claim, PolledState, WatchView
-from bot.watcher.policy import Decision, Observation, Outcome, Told
+from bot.watcher.deliver import told_of, watch_facts
+from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
+
+W = TypeVar("W", Watch, WatchView)
+Plan = tuple[W, Told, Decision]
 
 
 @dataclass
@@ -50,6 +57,21 @@ def stored_observation(job: PolledState) -> Observation:
     else:
         outcome = Outcome.OK
     return observation(job, Poll(outcome))
+
+
+def plan_deliveries(
+    watches: Sequence[W], obs: Observation, now: datetime, config: PolicyConfig
+) -> list[Plan[W]]:
+    """What to tell each watch with a card about `obs` (watches with nothing new are left out)."""
+    plans = []
+    for watch in watches:
+        if watch.card_ts is None:
+            continue  # the listener sets the card right after posting it
+        told = told_of(watch)
+        decision = decide(told, obs, watch_facts(watch), now, config)
+        if decision.actions or decision.told != told or decision.end_state:
+            plans.append((watch, told, decision))
+    return plans
 
 
 @dataclass

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVar
 
 from bot.drs.retry import SWEEP, RetryPolicy
 from bot.runtime import Runtime
 from bot.store import leases, repo
 from bot.store.models import PolledJob, Watch
 from bot.store.rows import Claim, PolledState, WatchView
-from bot.watcher.batch import GroupWriter, Pending, Recorded, observation, stored_observation
-from bot.watcher.deliver import WatchDelivery, told_of, watch_facts
-from bot.watcher.policy import Decision, Observation, Outcome, PolicyConfig, Told, decide
+from bot.watcher.batch import (
+    GroupWriter,
+    Pending,
+    Plan,
+    Recorded,
+    observation,
+    plan_deliveries,
+    stored_observation,
+)
+from bot.watcher.deliver import WatchDelivery
+from bot.watcher.policy import Observation, Outcome, PolicyConfig
 from bot.watcher.query import poll_record, query
 from bot.watcher.stats import SweepStats
 
 log = logging.getLogger(__name__)
 
-W = TypeVar("W", Watch, WatchView)
-Plan = tuple[W, Told, Decision]
 SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
 RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
 
@@ -224,7 +228,7 @@ class Sweeper:
 
         def plan(state: PolledState, views: list[WatchView]) -> list[Plan[WatchView]]:
             seen[state.id] = observation(state, polls[state.id])
-            return self._plans(views, seen[state.id], now)
+            return plan_deliveries(views, seen[state.id], now, self.config)
 
         async with self.writer.begin() as session:
             done = await leases.record_polls(
@@ -235,17 +239,6 @@ class Sweeper:
             Recorded(seen[i], now, done[i][1]) if i in done else None
             for i in (item.claim.id for item in items)
         ]
-
-    def _plans(self, watches: Sequence[W], obs: Observation, now: datetime) -> list[Plan[W]]:
-        plans = []
-        for watch in watches:
-            if watch.card_ts is None:
-                continue  # the listener sets the card right after posting it
-            told = told_of(watch)
-            decision = decide(told, obs, watch_facts(watch), now, self.config)
-            if decision.actions or decision.told != told or decision.end_state:
-                plans.append((watch, told, decision))
-        return plans
 
     async def _deliver(
         self,
@@ -307,5 +300,7 @@ class Sweeper:
             return
         obs = stored_observation(state)
         before = stats.ended
-        await self._deliver(self._plans(due, obs, now), due[0].polled_job, obs, now, stats)
+        await self._deliver(
+            plan_deliveries(due, obs, now, self.config), due[0].polled_job, obs, now, stats
+        )
         stats.expired += stats.ended - before
