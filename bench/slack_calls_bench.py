@@ -28,7 +28,6 @@ from sqlalchemy import func, select
 from bot.clock import FakeClock
 from bot.domain.progress import Progress
 from bot.domain.states import WatchState
-from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.render.message import Message
 from bot.sandbox.harness import TEAM_ID, harness
@@ -72,7 +71,7 @@ def job_id(n: int) -> str:
 
 
 async def run(per_shape: int) -> int:
-    clock = FakeClock()
+    clock = FakeClock(sleep_moves=False)  # retry waits recorded, time moves by hand
     jobs: list[SimJob] = []
     plan: dict[str, tuple[str, str, int]] = {}  # channel -> (shape, job, phase changes)
     for shape, steps in SHAPES.items():
@@ -86,10 +85,7 @@ async def run(per_shape: int) -> int:
         engine = make_engine(url)
         await upgrade(engine)
         await engine.dispose()
-        retry = RetryPolicy(enabled_waits=False)
-        async with harness(
-            jobs, database_url=url, clock=clock, drs_retry=retry, settings_env=env
-        ) as h:
+        async with harness(jobs, database_url=url, clock=clock, settings_env=env) as h:
             rt = h.runtime
             assert rt is not None
             told: list[Message] = []

@@ -28,14 +28,13 @@ from bot.config import load_settings
 from bot.domain.progress import Progress
 from bot.domain.watching import initial_told
 from bot.drs.client import progress_path
-from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.drs.transport import AiohttpTransport
 from bot.render.cards import CardView, watch_card
 from bot.render.views import card_view
 from bot.runtime import Runtime
 from bot.sandbox.harness import BOT_TOKEN, DRS_TOKEN, PROJECT_ID, SIGNING_SECRET, TEAM_ID, stand_ins
-from bot.store import repo
+from bot.store import leases, repo
 from bot.store.models import Watch
 from bot.watcher.scheduler import Watcher
 
@@ -104,7 +103,7 @@ async def add_watches(runtime: Runtime, ids: list[str], first: dict[str, Progres
         for watch_id, channel, ts in cards:
             progress = first[by_id[watch_id].polled_job.job_id]
             await repo.set_card(session, watch_id=watch_id, card_channel=channel, card_ts=ts)
-            await repo.note_progress(
+            await leases.note_progress(
                 session, polled_job_id=by_id[watch_id].polled_job_id, progress=progress, now=now
             )
             told = initial_told(progress, now).to_dict()
@@ -131,7 +130,7 @@ async def run_bot(
         "POLL_CONCURRENCY": str(args.concurrency),
         "LOG_LEVEL": "WARNING",
     }
-    runtime = await build_runtime(load_settings(env), clock=SystemClock(), drs_retry=RetryPolicy())
+    runtime = await build_runtime(load_settings(env), clock=SystemClock())
     try:
         ids = [j.job_id for j in jobs]
         await add_watches(runtime, ids, first_answers(jobs, runtime.clock.now()))

@@ -38,11 +38,16 @@ class SystemClock:
 
 
 class FakeClock:
-    """A clock that moves only when told to (tests, benchmarks); `sleep` advances it."""
+    """A clock that moves only when told to (tests, benchmarks); `sleep` records, returns at once.
 
-    def __init__(self, start: datetime | None = None) -> None:
+    A sleep moves the clock as real time would, unless `sleep_moves=False`: then only `advance`
+    does, so a test that steps time by hand keeps exact timestamps while retries happen inside.
+    """
+
+    def __init__(self, start: datetime | None = None, *, sleep_moves: bool = True) -> None:
         self._now = start or datetime(2026, 1, 1, tzinfo=UTC)
         self._mono = 1000.0
+        self._sleep_moves = sleep_moves
         self.slept: list[float] = []
 
     def now(self) -> datetime:
@@ -59,5 +64,6 @@ class FakeClock:
 
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
-        self.advance(max(seconds, 0.0))
+        if self._sleep_moves:
+            self.advance(max(seconds, 0.0))
         await asyncio.sleep(0)

@@ -1,1 +1,1 @@
-"""The Huawei Cloud side: progress client, credentials, job IDs, endpoints and a simulator."""
+"""The Huawei Cloud side: progress client, retry policy, credentials, job IDs, simulator."""

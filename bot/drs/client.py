@@ -16,7 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.domain.commands import DEFAULT_LANGUAGE, Language
 from bot.domain.progress import Progress
 from bot.drs.jobid import parse_job_id
-from bot.drs.retry import RetryPolicy, call_with_retry
+from bot.drs.retry import DEFAULT, RetryPolicy, call_with_retry
 from bot.errors import (
     CredentialsRefused,
     DrsError,
@@ -120,7 +120,7 @@ class DrsClient:
         *,
         project_id: str,
         language: str = DEFAULT_LANGUAGE.value,
-        retry: RetryPolicy = RetryPolicy(),  # noqa: B008  # frozen, so sharing the default is safe
+        retry: RetryPolicy = DEFAULT,
         clock: Clock | None = None,
     ) -> None:
         self._http = http
@@ -128,7 +128,6 @@ class DrsClient:
         self.language = language
         self.retry = retry
         self.clock: Clock = clock or SystemClock()
-        self.waits: list[float] = []  # every backoff chosen, for tests and logs
         self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
 
     @property
@@ -166,9 +165,7 @@ class DrsClient:
         async def once() -> Progress:
             return await self._send(path, params, headers, job_id)
 
-        return await call_with_retry(
-            once, policy=retry or self.retry, clock=self.clock, waits=self.waits
-        )
+        return await call_with_retry(once, policy=retry or self.retry, clock=self.clock)
 
     def _url(self, path: str, params: dict[str, str]) -> httpx.URL:
         """The absolute URL for a path and query, parsed once per job (the sweep asks again and

@@ -10,7 +10,7 @@ from bot.config import CredentialKind, Settings, require
 from bot.drs.client import DrsClient
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
-from bot.drs.retry import RetryPolicy
+from bot.drs.retry import DEFAULT, RetryPolicy
 from bot.drs.templates import TemplateClient
 from bot.drs.transport import AiohttpTransport
 from bot.errors import ConfigError
@@ -95,7 +95,7 @@ def build_drs_client(
         http,
         project_id=settings.drs_project_id or "",
         language=settings.drs_language,
-        retry=retry or RetryPolicy(),
+        retry=retry or DEFAULT,
         clock=clock,
     )
 

@@ -1,4 +1,13 @@
-"""Bounded exponential backoff with full jitter for one DRS call; tests switch the waits off."""
+"""Retry and backoff policy, in one place: how hard one DRS call tries, and how polls back off.
+
+Two layers, never more (a retry inside a retry multiplies the load on a struggling DRS):
+- within one call, `call_with_retry` retries throttling and unavailability with full jitter,
+  under one of the named policies below;
+- across polls, the watcher spaces a failing job's next poll by `backoff_seconds`.
+
+Tests make the waits instant the stamina way, at the edge: the loop sleeps through the injected
+`Clock`, so a test passes a fake clock and asserts on what it slept (`FakeClock.slept`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from bot.clock import Clock
 from bot.errors import DrsError
@@ -18,13 +27,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard one query tries before it gives up (stamina-like; every knob bounded)."""
+    """How hard one call tries before it gives up (stamina-like; every knob bounded)."""
 
     attempts: int = 4  # total tries, the first one included
     base: float = 0.5  # first backoff ceiling; doubles each retry
     cap: float = 4.0  # largest single backoff
     deadline: float = 10.0  # give up when the next wait would end past this since the first try
-    enabled_waits: bool = True  # False in tests: waits are recorded but not slept
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
         """Full jitter (AWS style): uniform in [0, min(cap, base * 2**(n-1))]."""
@@ -32,7 +40,27 @@ class RetryPolicy:
         return (rng or random).uniform(0.0, ceiling)
 
 
-NO_RETRY = RetryPolicy(attempts=1)
+# Nobody waiting on the answer (`drs-bot check`, housekeeping): ride out a short outage.
+DEFAULT: Final = RetryPolicy()
+# A person is waiting in Slack: answer within a few seconds rather than retry for long.
+INTERACTIVE: Final = RetryPolicy(attempts=2, base=0.5, cap=1.0, deadline=4.0)
+# The watcher polls again anyway: one quick retry, then `backoff_seconds` spaces the next poll.
+SWEEP: Final = RetryPolicy(attempts=2, deadline=3.0)
+# One try (probes, fuzzing): a failure is the answer.
+NO_RETRY: Final = RetryPolicy(attempts=1)
+
+# A job that keeps failing is still polled every few minutes: DRS outages rarely last longer,
+# and the watch's notices must not go stale for much longer than that.
+MAX_BACKOFF_SECONDS: Final = 300.0
+
+
+def backoff_seconds(interval: float, failures: int, retry_after: float | None = None) -> float:
+    """The delay before a failing job's next poll: interval * 2^(failures-1), at least
+    Retry-After, capped at MAX_BACKOFF_SECONDS (or the interval, when that is longer)."""
+    delay = interval * 2.0 ** max(failures - 1, 0)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return min(delay, max(MAX_BACKOFF_SECONDS, interval))
 
 
 async def call_with_retry(
@@ -40,7 +68,6 @@ async def call_with_retry(
     *,
     policy: RetryPolicy,
     clock: Clock,
-    waits: list[float] | None = None,
     rng: random.Random | None = None,
 ) -> T:
     """Run `call`, retrying retryable DrsErrors (Throttled, DrsUnavailable) within the policy.
@@ -70,7 +97,5 @@ async def call_with_retry(
             logger.info(
                 "retry %d/%d in %.2fs after: %s", attempt, policy.attempts - 1, wait, exc.describe()
             )
-            if waits is not None:
-                waits.append(wait)
-            if policy.enabled_waits and wait > 0:
+            if wait > 0:
                 await clock.sleep(wait)

@@ -15,7 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.domain.progress import Progress
 from bot.drs.client import LANGUAGES, error_from_response
 from bot.drs.jobid import parse_job_id
-from bot.drs.retry import RetryPolicy, call_with_retry
+from bot.drs.retry import DEFAULT, RetryPolicy, call_with_retry
 from bot.drs.template_options import DOWNLOAD_LEVELS, MAPPINGS, RESULT_TYPES, UPLOAD_LEVELS
 from bot.drs.transport import BODY_CAP
 from bot.errors import (
@@ -77,7 +77,7 @@ class TemplateClient:
         *,
         project_id: str,
         language: str = "en-us",
-        retry: RetryPolicy = RetryPolicy(),  # noqa: B008  # frozen, so sharing the default is safe
+        retry: RetryPolicy = DEFAULT,
         clock: Clock | None = None,
         template_cap: int = TEMPLATE_CAP,
         result_cap: int = RESULT_CAP,
@@ -88,7 +88,6 @@ class TemplateClient:
         self.retry = retry
         self.clock: Clock = clock or SystemClock()
         self.template_cap, self.result_cap = template_cap, result_cap
-        self.waits: list[float] = []
 
     def _headers(self, language: str | None) -> dict[str, str]:
         lang = choose(language or self.language, LANGUAGES, "--lang")
@@ -136,7 +135,7 @@ class TemplateClient:
         async def once() -> Download:
             return await self._get_file(path, params, headers, job_id, cap)
 
-        return await call_with_retry(once, policy=self.retry, clock=self.clock, waits=self.waits)
+        return await call_with_retry(once, policy=self.retry, clock=self.clock)
 
     async def _get_file(
         self, path: str, params: dict[str, str], headers: dict[str, str], job_id: str, cap: int
@@ -217,7 +216,7 @@ class TemplateClient:
                     job_id=job_id,
                 ) from exc
 
-        return await call_with_retry(once, policy=self.retry, clock=self.clock, waits=self.waits)
+        return await call_with_retry(once, policy=self.retry, clock=self.clock)
 
     async def _post(
         self,

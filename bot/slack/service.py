@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import CardState, initial_told
 from bot.domain.progress import Progress
-from bot.drs.retry import RetryPolicy
+from bot.drs.retry import INTERACTIVE as INTERACTIVE_RETRY
 from bot.errors import DestinationGone, DrsError, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
 from bot.render import answers, cards, notes
@@ -29,8 +29,6 @@ from bot.store.models import PolledJob, Watch
 log = logging.getLogger(__name__)
 
 Say = Callable[[Message], Awaitable[None]]
-# A person is waiting: answer within a few seconds rather than retry for long.
-INTERACTIVE_RETRY = RetryPolicy(attempts=2, base=0.5, cap=1.0, deadline=4.0)
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Durable state: SQLAlchemy models, engine/session setup, repository functions, migrations."""
+"""Durable state: models, engine, watches (`repo`), where a poll is stored (`leases`)."""

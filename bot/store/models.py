@@ -25,7 +25,7 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.domain.commands import DEFAULT_LANGUAGE
 from bot.domain.progress import Phase, Progress, derive_phase
-from bot.domain.states import WatchState
+from bot.domain.states import WatchState as WatchState  # the column's vocabulary, defined once
 
 # Deterministic constraint names, so migrations can name what they alter or drop.
 NAMING_CONVENTION = {

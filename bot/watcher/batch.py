@@ -1,54 +1,42 @@
-"""What one poll found, how it is stored in batches, and how it backs off.
+"""What one poll found, what to tell each watch of it, and group commit of polls.
 
-`observation` turns a stored job and a poll into what the policy reads; `GroupWriter` lets
-polls that finish while a write is running share the next write (group commit).
+`observation` turns a job's stored state and a poll into what the policy reads;
+`plan_deliveries` asks the policy for each watch; `GroupWriter` lets polls that finish while a
+write is running share the next write.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from bot.domain.progress import Progress
 from bot.domain.watching import Observation, Outcome, Told
 from bot.errors import DrsError
-from bot.store import polls, repo
-from bot.store.models import PolledJob
-from bot.watcher.state import Decision
+from bot.store.leases import LeaseLost
+from bot.store.models import Watch
+from bot.store.rows import Claim, PolledState, WatchView
+from bot.watcher.deliver import told_of, watch_facts
+from bot.watcher.policy import decide
+from bot.watcher.state import Decision, PolicyConfig
 
-MAX_BACKOFF_SECONDS = 300.0
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The claimed job's key fields, copied out of the session."""
-
-    id: int
-    job_id: str
-    query_type: str
-    language: str
-    due_at: datetime | None
-    failures: int  # consecutive failures before this poll
+W = TypeVar("W", Watch, WatchView)
+Plan = tuple[W, Told, Decision]
 
 
 @dataclass
 class Poll:
+    """One DRS query's outcome for a claimed job."""
+
     outcome: Outcome
     progress: Progress | None = None
     error: DrsError | None = None
 
 
-def backoff_seconds(interval: float, failures: int, retry_after: float | None = None) -> float:
-    """interval * 2^(failures-1), at least Retry-After, capped at 5 minutes."""
-    delay = interval * 2.0 ** max(failures - 1, 0)
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return min(delay, max(MAX_BACKOFF_SECONDS, interval))
-
-
-def observation(job: PolledJob | polls.PolledState, poll: Poll) -> Observation:
+def observation(job: PolledState, poll: Poll) -> Observation:
     error = poll.error.message if poll.error is not None else None
     return Observation(
         outcome=poll.outcome,
@@ -60,7 +48,7 @@ def observation(job: PolledJob | polls.PolledState, poll: Poll) -> Observation:
     )
 
 
-def stored_observation(job: PolledJob) -> Observation:
+def stored_observation(job: PolledState) -> Observation:
     """What is known without polling (the expiry pass)."""
     if job.paused:
         outcome = Outcome.CREDENTIALS
@@ -73,13 +61,28 @@ def stored_observation(job: PolledJob) -> Observation:
     return observation(job, Poll(outcome))
 
 
+def plan_deliveries(
+    watches: Sequence[W], obs: Observation, now: datetime, config: PolicyConfig
+) -> list[Plan[W]]:
+    """What to tell each watch with a card about `obs` (watches with nothing new are left out)."""
+    plans = []
+    for watch in watches:
+        if watch.card_ts is None:
+            continue  # the listener sets the card right after posting it
+        told = told_of(watch)
+        decision = decide(told, obs, watch_facts(watch), now, config)
+        if decision.actions or decision.told != told or decision.end_state:
+            plans.append((watch, told, decision))
+    return plans
+
+
 @dataclass
 class Recorded:
     """A stored poll: what was observed, and what to deliver to which watch."""
 
     obs: Observation
     now: datetime
-    plans: list[tuple[polls.WatchView, Told, Decision]]
+    plans: list[tuple[WatchView, Told, Decision]]
 
 
 @dataclass
@@ -109,7 +112,7 @@ class GroupWriter:
         # shield: a cancelled poll must not cancel the write other polls share
         recorded = await asyncio.shield(future)
         if recorded is None:
-            raise repo.LeaseLost(f"polled job {claim.id} is not leased to this replica")
+            raise LeaseLost(f"polled job {claim.id} is not leased to this replica")
         return recorded
 
     async def _run(self) -> None:

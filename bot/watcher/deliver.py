@@ -24,7 +24,7 @@ from bot.render.views import card_view
 from bot.runtime import Runtime
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
-from bot.store.polls import WatchView
+from bot.store.rows import WatchView
 from bot.watcher.state import Action, ActionKind, Decision, PolicyConfig
 
 log = logging.getLogger(__name__)

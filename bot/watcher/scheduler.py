@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.runtime import Runtime
-from bot.store import repo
-from bot.watcher.sweep import Sweeper, SweepStats
+from bot.store import housekeeping
+from bot.watcher.stats import SweepStats
+from bot.watcher.sweep import Sweeper
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class Watcher:
     async def _unpause(self) -> None:
         try:
             async with self.rt.sessions.begin() as session:
-                count = await repo.unpause_all(session)
+                count = await housekeeping.unpause_all(session)
         except Exception as exc:
             log.error("could not unpause jobs: %s: %s", type(exc).__name__, exc)
             return
@@ -125,8 +126,8 @@ class Watcher:
         before = self.rt.clock.now() - timedelta(days=self.rt.settings.retention_days)
         try:
             async with self.rt.sessions.begin() as session:
-                purged = await repo.purge_ended(session, before=before)
-                idle = await repo.deactivate_orphans(session)
+                purged = await housekeeping.purge_ended(session, before=before)
+                idle = await housekeeping.deactivate_orphans(session)
         except Exception as exc:
             log.error("housekeeping failed: %s: %s", type(exc).__name__, exc)
             return 0

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.drs.client import DrsClient
 from bot.drs.jobid import find_job_ids, parse_job_id
-from bot.drs.retry import RetryPolicy
+from bot.drs.retry import NO_RETRY
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator
 from bot.errors import DrsError, InvalidJobId
@@ -109,8 +109,7 @@ def test_whatever_passes_the_guard_is_canonical_ascii(text: str) -> None:
 async def drs() -> AsyncIterator[tuple[DrsSimulator, DrsClient]]:
     async with DrsSimulator([SimJob(ID, [{"send_success": False}])], project_id=PROJECT) as sim:
         http = httpx.AsyncClient(base_url=sim.url)
-        retry = RetryPolicy(attempts=1, enabled_waits=False)
-        async with DrsClient(http, project_id=PROJECT, retry=retry) as client:
+        async with DrsClient(http, project_id=PROJECT, retry=NO_RETRY) as client:
             yield sim, client
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from bot.compose import build_runtime, close_runtime
 from bot.config import load_settings
-from bot.drs.retry import RetryPolicy
+from bot.drs.retry import NO_RETRY
 from bot.logs import configure_logging
 from bot.sandbox.harness import (
     BOT_TOKEN,
@@ -67,8 +67,7 @@ async def bot_with(kind: str, database_url: str, **extra: str) -> AsyncIterator[
             **CREDENTIALS[kind],
             **extra,
         )
-        retry = RetryPolicy(attempts=1, enabled_waits=False)
-        rt = await build_runtime(load_settings(env), drs_retry=retry)
+        rt = await build_runtime(load_settings(env), drs_retry=NO_RETRY)
         rt.bot_user_id = BOT_USER_ID
         try:
             web = build_web(rt, build_app(rt), watcher=None)

@@ -17,13 +17,11 @@ from bot.clock import FakeClock
 from bot.drs import signer
 from bot.drs.client import DrsClient, progress_path
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
-from bot.drs.retry import RetryPolicy
 from bot.errors import CredentialsRefused, DrsUnavailable
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 PROJECT = "054ba152d480d55b2f5dc0069e7ddef0"
 AK, SK = "QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
-FAST = RetryPolicy(enabled_waits=False)
 
 
 def sdk_authorization(
@@ -123,7 +121,7 @@ async def test_token_auth_sends_x_auth_token() -> None:
         transport=httpx.MockTransport(handler),
         auth=TokenAuth(SecretStr("tok-123")),
     )
-    async with DrsClient(http, project_id=PROJECT, retry=FAST) as client:
+    async with DrsClient(http, project_id=PROJECT) as client:
         await client.query(JOB)
     assert seen[0].headers["X-Auth-Token"] == "tok-123"
 
@@ -167,7 +165,7 @@ class FakeIam:
             clock=self.clock,
         )
         http = httpx.AsyncClient(base_url="https://drs.test", transport=transport, auth=auth)
-        return DrsClient(http, project_id=PROJECT, retry=FAST, clock=self.clock)
+        return DrsClient(http, project_id=PROJECT, clock=self.clock)
 
 
 async def test_iam_login_is_scoped_to_project_and_cached() -> None:

@@ -8,7 +8,6 @@ import pytest
 from bot.config import load_settings
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.factory import build_drs_client
-from bot.drs.retry import RetryPolicy
 from bot.errors import ConfigError
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
@@ -36,7 +35,6 @@ async def route(env: dict[str, str]) -> list[httpx.Request]:
     client = build_drs_client(
         load_settings(env),
         transport=httpx.MockTransport(handler),
-        retry=RetryPolicy(enabled_waits=False),
     )
     async with client:
         await client.query(JOB)

@@ -19,7 +19,6 @@ from bot.config import load_settings
 from bot.domain.progress import Phase
 from bot.drs.client import DrsClient
 from bot.drs.factory import build_drs_client
-from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob, demo_jobs, load_jobs_file
 from bot.drs.simulator import DrsSimulator
 from bot.errors import CredentialsRefused, DrsUnavailable, JobNotFound, Throttled, UsageError
@@ -33,12 +32,11 @@ STEPS = [
     {"send_success": True, "parsed_success_number": "120"},
     {"send_success": True, "process_status": "success", "parsed_success_number": "500"},
 ]
-FAST = RetryPolicy(enabled_waits=False)
 
 
 def client_for(sim: DrsSimulator, clock: FakeClock | None = None, **env: str) -> DrsClient:
     base = {"DRS_ENDPOINT": sim.url, "DRS_PROJECT_ID": PROJECT}
-    return build_drs_client(load_settings({**base, **env}), clock=clock, retry=FAST)
+    return build_drs_client(load_settings({**base, **env}), clock=clock)
 
 
 async def test_steps_follow_the_injected_clock() -> None:
@@ -111,7 +109,7 @@ async def test_no_credentials_configured_accepts_anything() -> None:
 async def test_wrong_project_unknown_and_removed_jobs() -> None:
     async with DrsSimulator([SimJob(JOB, STEPS), SimJob(OTHER, STEPS)], project_id=PROJECT) as sim:
         http = httpx.AsyncClient(base_url=sim.url)
-        async with DrsClient(http, project_id="f" * 32, retry=FAST) as wrong:
+        async with DrsClient(http, project_id="f" * 32) as wrong:
             with pytest.raises(CredentialsRefused) as refused:
                 await wrong.query(JOB)
         assert (refused.value.status, refused.value.code) == (403, "DRS.M00261")
@@ -128,9 +126,10 @@ async def test_wrong_project_unknown_and_removed_jobs() -> None:
 
 
 async def test_faults_are_ridden_out_by_retries() -> None:
+    clock = FakeClock()  # the retries' waits are recorded, not slept
     async with (
         DrsSimulator([SimJob(JOB, STEPS)]) as sim,
-        client_for(sim, DRS_AUTH_TOKEN="x") as client,
+        client_for(sim, clock, DRS_AUTH_TOKEN="x") as client,
     ):
         sim.faults.fail_next = 1
         sim.faults.throttle_next = 1
@@ -139,7 +138,7 @@ async def test_faults_are_ridden_out_by_retries() -> None:
         assert (await client.query(JOB)).job_id == JOB
         assert sim.calls[JOB] == 4
         assert sim.faults.fired == {"throttle_next": 1, "fail_next": 1, "garbage_next": 1}
-        assert 0.01 in client.waits
+        assert 0.01 in clock.slept
         sim.faults.unauthorized_next = 1
         with pytest.raises(CredentialsRefused):
             await client.query(JOB)

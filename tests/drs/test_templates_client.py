@@ -42,7 +42,7 @@ JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 OTHER = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21"
 PROJECT = "054ba152d480d55b2f5dc0069e7ddef0"
 AK, SK = "TEMPLATEAK0000000000", "template-secret-key"
-FAST = RetryPolicy(enabled_waits=False)
+FAST = RetryPolicy(base=0.01, cap=0.02)  # real but tiny waits: the simulator answers at once
 HEADER = ["Source Database", "Source Table", "Target Database", "Target Table"]
 
 

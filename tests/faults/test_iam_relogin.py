@@ -18,7 +18,6 @@ from bot.watcher.sweep import Sweeper
 from tests.watcher.conftest import (
     INTERVAL,
     JOB_A,
-    NO_WAITS,
     UPLOADING,
     add_watch,
     load_job,
@@ -35,7 +34,7 @@ USER, PASSWORD = "drs-operator", "iam-password-for-tests"
 @asynccontextmanager
 async def iam_world(db_url: str) -> AsyncIterator[Harness]:
     """The watcher world, with IAM password login against the simulator's IAM endpoint."""
-    clock = FakeClock()
+    clock = FakeClock(sleep_moves=False)
     jobs = [sim_job(JOB_A, UPLOADING, parsing(5), parsing(9), succeeded(12))]
     async with stand_ins(jobs, clock=clock) as (simulator, slack):
         simulator.iam_users = {USER: PASSWORD}
@@ -51,7 +50,7 @@ async def iam_world(db_url: str) -> AsyncIterator[Harness]:
             POLL_INTERVAL_SECONDS=str(INTERVAL),
         )
         settings = load_settings(env)
-        runtime = await build_runtime(settings, clock=clock, drs_retry=NO_WAITS)
+        runtime = await build_runtime(settings, clock=clock)
         try:
             yield Harness(simulator, slack, settings, env, runtime)
         finally:

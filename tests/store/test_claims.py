@@ -1,4 +1,6 @@
-"""Leases: each due job is claimed by one owner per round, and abandoned leases are taken over."""
+"""Leases: each due job is claimed by one owner per round, and abandoned leases are taken over.
+
+Through `bot.store.leases`, the functions the sweep itself calls."""
 
 from __future__ import annotations
 
@@ -6,13 +8,13 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.progress import Progress
-from bot.store import repo
+from bot.store import leases
 from bot.store.models import PolledJob
+from bot.store.rows import PollRecord
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 Sessions = async_sessionmaker[AsyncSession]
@@ -46,10 +48,17 @@ async def add_jobs(
 
 async def claim(sessions: Sessions, owner: str, now: datetime, *, limit: int = 10) -> list[int]:
     async with sessions.begin() as s:
-        return [
-            j.id
-            for j in await repo.claim_due(s, owner=owner, now=now, lease_seconds=60, limit=limit)
-        ]
+        claims = await leases.claim_due(s, owner=owner, now=now, lease_seconds=60, limit=limit)
+        return [c.id for c in claims]
+
+
+async def record(sessions: Sessions, owner: str, record: PollRecord) -> list[int]:
+    """Store one poll as the sweep does (nothing to deliver: the lease is released too)."""
+    async with sessions.begin() as s:
+        done = await leases.record_polls(
+            s, owner=owner, records=[record], now=NOW, plan=lambda state, views: []
+        )
+    return list(done)
 
 
 async def test_claims_only_due_unpaused_unleased_jobs_up_to_limit(db_sessions: Sessions) -> None:
@@ -70,13 +79,25 @@ async def test_claims_only_due_unpaused_unleased_jobs_up_to_limit(db_sessions: S
 async def test_released_job_is_claimable_again_when_due(db_sessions: Sessions) -> None:
     (jid,) = await add_jobs(db_sessions, 1)
     assert await claim(db_sessions, "a", NOW) == [jid]
-    async with db_sessions.begin() as s:
-        await repo.record_poll(
-            s, polled_job_id=jid, owner="a", now=NOW, next_poll_at=NOW + timedelta(seconds=30)
-        )
-        await repo.release_lease(s, polled_job_id=jid, owner="a")
+    assert await record(db_sessions, "a", PollRecord(jid, NOW + timedelta(seconds=30))) == [jid]
     assert await claim(db_sessions, "b", NOW + timedelta(seconds=29)) == []
     assert await claim(db_sessions, "b", NOW + timedelta(seconds=30)) == [jid]
+
+
+async def test_a_poll_with_something_to_deliver_keeps_its_lease_until_released(
+    db_sessions: Sessions,
+) -> None:
+    (jid,) = await add_jobs(db_sessions, 1)
+    assert await claim(db_sessions, "a", NOW) == [jid]
+    async with db_sessions.begin() as s:
+        done = await leases.record_polls(
+            s, owner="a", records=[PollRecord(jid, NOW)], now=NOW, plan=lambda st, v: ["reply"]
+        )
+    assert done[jid][1] == ["reply"]
+    assert await claim(db_sessions, "b", NOW) == []  # still a's while it delivers
+    async with db_sessions.begin() as s:
+        await leases.release_lease(s, polled_job_id=jid, owner="a")
+    assert await claim(db_sessions, "b", NOW) == [jid]
 
 
 async def test_abandoned_lease_is_taken_over_after_expiry(db_sessions: Sessions) -> None:
@@ -88,12 +109,9 @@ async def test_abandoned_lease_is_taken_over_after_expiry(db_sessions: Sessions)
     # The late owner's result is refused, and its release does not free the new lease.
     body = {"send_success": True, "parsed_success_number": "7"}
     late = Progress.from_body("x", body, NOW)
+    assert await record(db_sessions, "crashed", PollRecord(jid, NOW, progress=late)) == []
     async with db_sessions.begin() as s:
-        with pytest.raises(repo.LeaseLost):
-            await repo.record_poll(
-                s, polled_job_id=jid, owner="crashed", now=NOW, next_poll_at=NOW, progress=late
-            )
-        await repo.release_lease(s, polled_job_id=jid, owner="crashed")
+        await leases.release_lease(s, polled_job_id=jid, owner="crashed")
     async with db_sessions() as s:
         job = await s.get(PolledJob, jid)
         assert job is not None and job.lease_owner == "alive" and job.rows is None

@@ -1,4 +1,4 @@
-"""Watches and polled jobs through the repository functions, on SQLite and PostgreSQL."""
+"""Watches and polled jobs through the store's functions, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.progress import Progress
-from bot.store import repo
+from bot.store import housekeeping, leases, repo
 from bot.store.models import PolledJob, Watch
+from bot.store.rows import PolledState, PollRecord
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
@@ -178,14 +179,13 @@ async def test_record_poll_moves_last_change_only_on_change(db_sessions: Session
         body = {"send_success": True, "parsed_success_number": rows, "process_status": status}
         return Progress.from_body(JOB, body, at)
 
-    async def poll(at: datetime, **kw: Any) -> PolledJob:
+    async def poll(at: datetime, **kw: Any) -> PolledState:
         async with db_sessions.begin() as s:
-            await repo.claim_due(s, owner="me", now=at, lease_seconds=60, limit=10)
-            job = await repo.record_poll(
-                s, polled_job_id=jid, owner="me", now=at, next_poll_at=at, **kw
+            await leases.claim_due(s, owner="me", now=at, lease_seconds=60, limit=10)
+            done = await leases.record_polls(
+                s, owner="me", records=[PollRecord(jid, at, **kw)], now=at, plan=lambda s, v: []
             )
-            await repo.release_lease(s, polled_job_id=jid, owner="me")
-            return job
+            return done[jid][0]
 
     t1, t2, t3 = NOW, NOW + timedelta(seconds=30), NOW + timedelta(seconds=60)
     job = await poll(t1, progress=progress(t1, "10"))
@@ -201,7 +201,36 @@ async def test_record_poll_moves_last_change_only_on_change(db_sessions: Session
     assert job.last_error_kind is None
     seen = job.progress()
     assert seen is not None and seen.finished and seen.parsed_success_number == 500
-    assert job.lease_owner is None
+    async with db_sessions() as s:
+        row = await s.get(PolledJob, jid)
+    assert row is not None and row.lease_owner is None and row.rows == 500
+
+
+async def test_a_progress_seen_by_a_listener_is_kept_only_when_newer(
+    db_sessions: Sessions,
+) -> None:
+    w, _ = await watch(db_sessions)
+    jid = w.polled_job_id
+
+    def progress(at: datetime, rows: str) -> Progress:
+        return Progress.from_body(JOB, {"send_success": True, "parsed_success_number": rows}, at)
+
+    async def note(seen: Progress, at: datetime) -> PolledJob:
+        async with db_sessions.begin() as s:
+            await leases.note_progress(s, polled_job_id=jid, progress=seen, now=at)
+        async with db_sessions() as s:
+            job = await s.get(PolledJob, jid)
+        assert job is not None
+        return job
+
+    t1, t2 = NOW, NOW + timedelta(seconds=30)
+    job = await note(progress(t1, "10"), t1)
+    assert (job.rows, job.first_seen_at, job.last_change_at, job.observed_at) == (10, t1, t1, t1)
+    job = await note(progress(t1 - timedelta(seconds=1), "3"), t2)  # older: ignored
+    assert (job.rows, job.last_seen_at) == (10, t1)
+    job = await note(progress(t2, "10"), t2)  # same rows: seen again, no change
+    assert (job.last_seen_at, job.last_change_at) == (t2, t1)
+    assert job.consecutive_failures == 0 and job.next_poll_at == NOW  # the sweep's, untouched
 
 
 async def test_purge_deletes_old_ended_watches_and_orphan_jobs(db_sessions: Sessions) -> None:
@@ -211,7 +240,7 @@ async def test_purge_deletes_old_ended_watches_and_orphan_jobs(db_sessions: Sess
         await repo.end_watch(s, watch_id=old.id, state="stopped", now=NOW)
         await repo.end_watch(s, watch_id=keep.id, state="stopped", now=NOW + timedelta(days=20))
     async with db_sessions.begin() as s:
-        assert await repo.purge_ended(s, before=NOW + timedelta(days=10)) == 1
+        assert await housekeeping.purge_ended(s, before=NOW + timedelta(days=10)) == 1
     async with db_sessions() as s:
         assert await repo.get_watch(s, watch_id=old.id) is None
         assert await s.get(PolledJob, old.polled_job_id) is None
@@ -221,31 +250,23 @@ async def test_purge_deletes_old_ended_watches_and_orphan_jobs(db_sessions: Sess
 
 async def test_orphans_and_paused_jobs(db_sessions: Sessions) -> None:
     w, _ = await watch(db_sessions)
+    refused = PollRecord(w.polled_job_id, NOW, error_kind="CredentialsRefused", paused=True)
     async with db_sessions.begin() as s:
-        await repo.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=1)
-        await repo.record_poll(
-            s,
-            polled_job_id=w.polled_job_id,
-            owner="me",
-            now=NOW,
-            next_poll_at=NOW,
-            error_kind="CredentialsRefused",
-            paused=True,
-        )
-        await repo.release_lease(s, polled_job_id=w.polled_job_id, owner="me")
+        await leases.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=1)
+        await leases.record_polls(s, owner="me", records=[refused], now=NOW, plan=lambda s, v: [])
     async with db_sessions.begin() as s:
-        assert await repo.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5) == []
-        assert await repo.unpause_all(s) == 1
+        assert await leases.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5) == []
+        assert await housekeeping.unpause_all(s) == 1
     async with db_sessions.begin() as s:
-        assert len(await repo.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5)) == 1
-        await repo.release_lease(s, polled_job_id=w.polled_job_id, owner="me")
+        assert len(await leases.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5)) == 1
+        await leases.release_lease(s, polled_job_id=w.polled_job_id, owner="me")
         # A watch ended behind the store's back (e.g. by hand) leaves an orphan.
         got = await repo.get_watch(s, watch_id=w.id)
         assert got is not None
         got.state = "expired"
     async with db_sessions.begin() as s:
-        assert await repo.deactivate_orphans(s) == 1
-        assert await repo.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5) == []
+        assert await housekeeping.deactivate_orphans(s) == 1
+        assert await leases.claim_due(s, owner="me", now=NOW, lease_seconds=60, limit=5) == []
 
 
 async def test_deleting_a_new_watch_frees_the_place_and_idles_the_job(

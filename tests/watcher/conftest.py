@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from bot.clock import Clock, FakeClock
 from bot.domain.watching import initial_told
-from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.render.cards import watch_card
 from bot.render.views import card_view
@@ -22,8 +21,6 @@ from bot.store.models import PolledJob, Watch
 JOB_A = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 JOB_B = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21"
 INTERVAL = 10  # POLL_INTERVAL_SECONDS in these tests
-# Waits are recorded, not slept: the FakeClock moves only when a test says so.
-NO_WAITS = RetryPolicy(enabled_waits=False)
 
 UPLOADING = {"send_success": False}
 
@@ -45,6 +42,11 @@ def sim_job(job_id: str, *steps: dict[str, Any]) -> SimJob:
     return SimJob(job_id, list(steps), step_seconds=0)
 
 
+def still_clock() -> FakeClock:
+    """The tests' clock: retry waits are recorded, not slept, and only the test moves time."""
+    return FakeClock(sleep_moves=False)
+
+
 World = Callable[..., AbstractAsyncContextManager[Harness]]
 
 
@@ -57,8 +59,7 @@ def _world(default_url: str) -> World:
         async with harness(
             jobs,
             database_url=url or default_url,
-            clock=clock or FakeClock(),
-            drs_retry=NO_WAITS,
+            clock=clock or still_clock(),
             settings_env=settings_env,
         ) as h:
             yield h

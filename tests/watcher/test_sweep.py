@@ -7,7 +7,8 @@ from sqlalchemy import update
 from bot.clock import FakeClock
 from bot.sandbox.harness import Harness
 from bot.store.models import Watch
-from bot.watcher.sweep import Sweeper, SweepStats
+from bot.watcher.stats import SweepStats
+from bot.watcher.sweep import Sweeper
 
 from .conftest import (
     INTERVAL,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import FakeClock
+from bot.drs.retry import backoff_seconds
 from bot.sandbox.harness import Harness
-from bot.store import repo
-from bot.watcher.batch import backoff_seconds
+from bot.store import housekeeping
 from bot.watcher.sweep import Sweeper
 
 from .conftest import (
@@ -121,7 +121,7 @@ async def test_refused_credentials_give_one_operator_reply_and_pause_the_job(
 
         assert h.runtime is not None
         async with h.runtime.sessions.begin() as session:  # what a restart does
-            assert await repo.unpause_all(session) == 1
+            assert await housekeeping.unpause_all(session) == 1
         await tick(h, sweep, 1)
         replies = [m.text for m in h.slack.thread("C0ALPHA", card.ts)]
         assert "reachable again" in replies[-1]

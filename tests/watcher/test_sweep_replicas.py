@@ -13,13 +13,12 @@ from bot.compose import build_runtime, close_runtime
 from bot.drs.sim_jobs import SimJob
 from bot.runtime import Runtime
 from bot.sandbox.harness import Harness
-from bot.store import repo
+from bot.store import leases
 from bot.watcher.sweep import Sweeper
 
 from .conftest import (
     INTERVAL,
     JOB_A,
-    NO_WAITS,
     UPLOADING,
     World,
     add_watch,
@@ -35,7 +34,7 @@ from .conftest import (
 async def another_process(h: Harness) -> AsyncIterator[Runtime]:
     """A second Runtime on the same database and stand-ins, with its own lease name."""
     assert h.runtime is not None
-    runtime = await build_runtime(h.settings, clock=h.runtime.clock, drs_retry=NO_WAITS)
+    runtime = await build_runtime(h.settings, clock=h.runtime.clock)
     runtime.owner = f"replica-{uuid.uuid4().hex[:6]}"
     try:
         yield runtime
@@ -56,7 +55,7 @@ async def test_new_process_resumes_abandoned_lease_on_same_card_and_thread(world
         await first.poll_once()  # the phase reply opens the card's thread
         clock.advance(INTERVAL)
         async with h.runtime.sessions.begin() as session:  # claimed, then killed (-9)
-            claimed = await repo.claim_due(
+            claimed = await leases.claim_due(
                 session, owner=h.runtime.owner, now=clock.now(), lease_seconds=30, limit=10
             )
         assert len(claimed) == 1

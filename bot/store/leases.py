@@ -1,0 +1,293 @@
+"""Where a poll is stored: leases on polled jobs, and the one writer of what a job was seen doing.
+
+One writer per job per interval, across replicas: a replica claims due jobs (a lease until
+`lease_expires_at`), polls them, writes every poll of a batch in one statement, and releases
+the leases it no longer needs. A lease that is not released (a crash) expires and is taken
+over. Progress seen outside the sweep (a new watch, Refresh) goes through `note_progress`,
+which writes the same observation columns the same way.
+
+Functions take the session first and keywords after, and none commits. The sweep, in order
+(a batch's write is two SELECTs, states and watches, and one executemany):
+
+    claims = await claim_due(session, owner=..., now=..., lease_seconds=..., limit=...)
+    done = await record_polls(session, owner=..., records=[...], now=..., plan=...)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TypeVar, cast
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    case,
+    null,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.progress import Progress
+from bot.errors import StoreError
+from bot.store.models import PolledJob, Watch
+from bot.store.rows import Claim, PolledState, PollRecord, WatchView, apply_poll, observed_values
+from bot.store.sql import ACTIVE, dialect
+
+T = TypeVar("T")
+
+_STATE_COLUMNS = [getattr(PolledJob, name) for name in PolledState.__slots__]
+# Everything a poll writes (the key and the job ID never change).
+_WRITTEN = [name for name in PolledState.__slots__ if name not in ("id", "job_id")]
+_VIEW_COLUMNS = [getattr(Watch, name) for name in WatchView.__slots__]
+_CLAIM_COLUMNS = (
+    PolledJob.id,
+    PolledJob.job_id,
+    PolledJob.query_type,
+    PolledJob.language,
+    PolledJob.next_poll_at,
+    PolledJob.consecutive_failures,
+)
+
+
+class LeaseLost(StoreError):
+    """Another process took this job's lease (ours expired): drop this poll's result."""
+
+
+class Writer:
+    """Short write transactions for the sweep; one at a time on SQLite.
+
+    SQLite has one writer: queueing writers here beats SQLite's sleeping busy handler by orders
+    of magnitude once dozens of polls finish at the same moment.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        sqlite = sessions.kw["bind"].dialect.name == "sqlite"
+        self._lock: asyncio.Lock | None = asyncio.Lock() if sqlite else None
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        async with contextlib.AsyncExitStack() as stack:
+            if self._lock is not None:
+                await stack.enter_async_context(self._lock)
+            yield await stack.enter_async_context(self._sessions.begin())
+
+
+def _unleased(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        PolledJob.lease_owner.is_(None),
+        PolledJob.lease_expires_at.is_(None),
+        PolledJob.lease_expires_at <= now,
+    )
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        PolledJob.next_poll_at.is_not(None),
+        PolledJob.next_poll_at <= now,
+        PolledJob.paused.is_(False),
+        _unleased(now),
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, owner: str, now: datetime, lease_seconds: float, limit: int
+) -> list[Claim]:
+    """Lease up to `limit` due jobs (earliest first) to `owner` until now + lease_seconds.
+
+    Due: next_poll_at <= now, not paused, and no lease or an expired one (a crashed
+    process's claims are taken over). PostgreSQL skips rows other claimers have locked
+    (FOR UPDATE SKIP LOCKED); the conditional UPDATE makes SQLite exact within one process.
+    Commit right after, so other replicas see the leases.
+    """
+    if limit <= 0:
+        return []
+    pick = select(PolledJob.id).where(_due(now)).order_by(PolledJob.next_poll_at, PolledJob.id)
+    pick = pick.limit(limit)
+    if dialect(session) == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    ids = list((await session.scalars(pick)).all())
+    if not ids:
+        return []
+    stmt = (
+        update(PolledJob)
+        .where(PolledJob.id.in_(ids), _due(now))
+        .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
+        .returning(*_CLAIM_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    claims = [Claim(*row) for row in await session.execute(stmt)]
+    return sorted(claims, key=lambda c: (c.due_at or now, c.id))
+
+
+async def release_lease(session: AsyncSession, *, polled_job_id: int, owner: str) -> None:
+    """Give the lease back (only when `owner` still holds it)."""
+    await session.execute(
+        update(PolledJob)
+        .where(PolledJob.id == polled_job_id, PolledJob.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def expiring_jobs(session: AsyncSession, *, now: datetime, limit: int) -> list[int]:
+    """Unleased jobs with an active watch past its end (the job may be paused or backing off)."""
+    rows = await session.execute(
+        select(Watch.polled_job_id)
+        .join(Watch.polled_job)
+        .where(
+            Watch.state == ACTIVE,
+            Watch.expires_at <= now,
+            Watch.card_ts.is_not(None),
+            or_(PolledJob.lease_owner.is_(None), PolledJob.lease_expires_at <= now),
+        )
+        .distinct()
+        .limit(limit)
+    )
+    return [row[0] for row in rows]
+
+
+async def take_lease(
+    session: AsyncSession, *, polled_job_id: int, owner: str, now: datetime, lease_seconds: float
+) -> bool:
+    """Lease one job whether or not it is due (to end its watches); False when someone has it."""
+    result = await session.execute(
+        update(PolledJob)
+        .where(
+            PolledJob.id == polled_job_id,
+            or_(PolledJob.lease_owner.is_(None), PolledJob.lease_expires_at <= now),
+        )
+        .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
+        .returning(PolledJob.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.first() is not None
+
+
+async def polled_state(session: AsyncSession, *, polled_job_id: int) -> PolledState | None:
+    """One job's stored polling state (no lock: for reading what is known without polling)."""
+    row = (
+        await session.execute(select(*_STATE_COLUMNS).where(PolledJob.id == polled_job_id))
+    ).first()
+    return PolledState(*row) if row is not None else None
+
+
+async def leased_states(
+    session: AsyncSession, *, owner: str, ids: Sequence[int]
+) -> dict[int, PolledState]:
+    """The states of the jobs among `ids` still leased to `owner`; PostgreSQL locks them."""
+    if not ids:
+        return {}
+    stmt = select(*_STATE_COLUMNS).where(PolledJob.id.in_(ids), PolledJob.lease_owner == owner)
+    if dialect(session) == "postgresql":
+        stmt = stmt.with_for_update()
+    result = await session.execute(stmt)
+    return {row.id: PolledState(*row) for row in result}
+
+
+async def watch_views(
+    session: AsyncSession, *, polled_job_ids: Sequence[int]
+) -> dict[int, list[WatchView]]:
+    """The active watches of several jobs, by polled job id (oldest watch first)."""
+    found: dict[int, list[WatchView]] = {i: [] for i in polled_job_ids}
+    if not found:
+        return found
+    stmt = (
+        select(*_VIEW_COLUMNS)
+        .where(Watch.polled_job_id.in_(list(found)), Watch.state == ACTIVE)
+        .order_by(Watch.id)
+    )
+    for row in await session.execute(stmt):
+        view = WatchView(*row)
+        found[view.polled_job_id].append(view)
+    return found
+
+
+async def save_states(
+    session: AsyncSession, *, owner: str, states: Iterable[PolledState], release: set[int]
+) -> None:
+    """Write many states in one executemany; give back the leases of the `release` ids."""
+    params = []
+    for state in states:
+        values = {name: getattr(state, name) for name in _WRITTEN}
+        keep = state.id not in release
+        values.update(b_id=state.id, b_owner=owner, keep_lease=keep)
+        values["lease_owner"] = owner if keep else None
+        params.append(values)
+    if not params:
+        return
+    table = cast(Table, PolledJob.__table__)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.lease_owner == bindparam("b_owner"))
+        .values(
+            {
+                **{name: bindparam(name, type_=table.c[name].type) for name in _WRITTEN},
+                "lease_owner": bindparam("lease_owner", type_=table.c.lease_owner.type),
+                # kept leases keep their expiry; released ones lose it
+                "lease_expires_at": case(
+                    (bindparam("keep_lease", type_=Boolean), table.c.lease_expires_at),
+                    else_=null(),
+                ),
+            }
+        )
+    )
+    # Core, on the session's connection: an executemany, not the ORM's bulk-update mode
+    connection = await session.connection()
+    await connection.execute(stmt, params)
+
+
+async def record_polls(
+    session: AsyncSession,
+    *,
+    owner: str,
+    records: Sequence[PollRecord],
+    now: datetime,
+    plan: Callable[[PolledState, list[WatchView]], list[T]],
+) -> dict[int, tuple[PolledState, list[T]]]:
+    """Store a batch of polls of jobs leased to `owner`; returns each stored job's new state
+    and `plan`'s answer for it, by polled job id.
+
+    `plan(new_state, active_watches)` says what is still to be done for a job (say, messages to
+    deliver): a job with nothing left has its lease released in the same write. A job whose
+    lease went to another replica is left out of the answer (its poll is dropped).
+    """
+    by_id = {record.polled_job_id: record for record in records}
+    before = await leased_states(session, owner=owner, ids=list(by_id))
+    after = {i: apply_poll(state, by_id[i], now) for i, state in before.items()}
+    views = await watch_views(session, polled_job_ids=list(after))
+    done = {i: (state, plan(state, views[i])) for i, state in after.items()}
+    release = {i for i, (_, plans) in done.items() if not plans}
+    await save_states(session, owner=owner, states=after.values(), release=release)
+    return done
+
+
+async def note_progress(
+    session: AsyncSession, *, polled_job_id: int, progress: Progress, now: datetime
+) -> None:
+    """Keep a progress seen outside the sweep (a new watch, Refresh) when it is the newest.
+
+    Polling state (failures, next poll, lease) is the sweep's and stays as it is.
+    """
+    state = await polled_state(session, polled_job_id=polled_job_id)
+    if state is None or (
+        state.observed_at is not None and state.observed_at >= progress.observed_at
+    ):
+        return
+    await session.execute(
+        update(PolledJob)
+        .where(
+            PolledJob.id == polled_job_id,
+            or_(PolledJob.observed_at.is_(None), PolledJob.observed_at < progress.observed_at),
+        )
+        .values(**observed_values(state, progress, now))
+        .execution_options(synchronize_session="fetch")
+    )
