@@ -38,6 +38,16 @@ def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
     return "&".join(f"{_encode(k)}={_encode(v)}" for k, v in sorted(pairs))
 
 
+def query_pairs(raw_query: str) -> list[tuple[str, str]]:
+    """A query string as the gateway reads it: `%XX` decoded, `+` kept as a plus sign."""
+    pairs = []
+    for part in raw_query.split("&"):
+        if part:
+            key, _, value = part.partition("=")
+            pairs.append((unquote(key), unquote(value)))
+    return pairs
+
+
 def canonical_request(
     method: str,
     raw_path: str,

@@ -36,6 +36,15 @@ UNAUTHORIZED = {
     "error_code": "APIGW.0301",
     "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
 }
+BAD_TOKEN = {
+    "error_code": "APIGW.0301",
+    "error_msg": "Incorrect IAM authentication information: decrypt token fail",
+}
+SKEWED = {
+    "error_code": "APIGW.0301",
+    "error_msg": "Incorrect IAM authentication information: calc ak sk signature fail:"
+    "signature expired",
+}
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,7 @@ class DrsSimulator:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.raw_path.split("?", 1)[0]
+        logger.debug("%s %s", request.method, request.raw_path)
         self.requests.append(
             SimRequest(request.method, path, dict(request.query), dict(request.headers))
         )
@@ -164,8 +174,11 @@ class DrsSimulator:
         faults = self.faults
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)  # real time: this is the network being slow
-        if faults.take("unauthorized_next") or not await self._authorized(request):
+        if faults.take("unauthorized_next"):
             return self._reply(401, UNAUTHORIZED)
+        refusal = await self._refusal(request)
+        if refusal is not None:
+            return self._reply(401, refusal)
         if faults.take("throttle_next"):
             return self._reply(
                 429,
@@ -189,49 +202,54 @@ class DrsSimulator:
         answered = self._answered[job_id] = self._answered.get(job_id, 0) + 1
         return self._reply(200, job.step_at(now - first, answered))
 
-    async def _authorized(self, request: web.Request) -> bool:
+    async def _refusal(self, request: web.Request) -> dict[str, str] | None:
+        """The gateway's 401 body for these credentials, or None when they are good."""
         if self.open_auth:
-            return True
+            return None
         token = request.headers.get("X-Auth-Token")
         if token is not None:
             if self.token and hmac.compare_digest(token, self.token):
-                return True
-            return token in self.issued_tokens
+                return None
+            return None if token in self.issued_tokens else BAD_TOKEN
         auth = request.headers.get("Authorization")
         if auth and self.ak and self.sk:
-            return await self._signature_ok(request, auth)
-        return False
+            return await self._signature_refusal(request, auth)
+        return UNAUTHORIZED
 
-    async def _signature_ok(self, request: web.Request, auth: str) -> bool:
+    def _skewed(self, date: str) -> bool:
+        if self.max_clock_skew is None:
+            return False
+        try:
+            when = datetime.strptime(date, signer.DATE_FORMAT)
+        except ValueError:
+            return True
+        skew = abs((self.clock.now().replace(tzinfo=None) - when).total_seconds())
+        return skew > self.max_clock_skew
+
+    async def _signature_refusal(self, request: web.Request, auth: str) -> dict[str, str] | None:
         assert self.ak is not None and self.sk is not None
         parsed = signer.parse_authorization(auth)
         if parsed is None:
-            return False
+            return UNAUTHORIZED
         access, names, sig = parsed
         if access != self.ak or "x-sdk-date" not in names or "host" not in names:
-            return False
+            return UNAUTHORIZED
         try:
             values = {n: request.headers[n] for n in names}
         except KeyError:
-            return False
-        if self.max_clock_skew is not None:
-            try:
-                when = datetime.strptime(values["x-sdk-date"], signer.DATE_FORMAT)
-            except ValueError:
-                return False
-            skew = abs((self.clock.now().replace(tzinfo=None) - when).total_seconds())
-            if skew > self.max_clock_skew:
-                return False
+            return UNAUTHORIZED
+        if self._skewed(values["x-sdk-date"]):
+            return SKEWED
         canonical = signer.canonical_request(
             request.method,
             request.raw_path,
-            list(request.query.items()),
+            signer.query_pairs(request.raw_path.partition("?")[2]),
             values,
             names,
             await request.read(),
         )
         expected = signer.signature(self.sk, values["x-sdk-date"], canonical)
-        return hmac.compare_digest(expected, sig)
+        return None if hmac.compare_digest(expected, sig) else UNAUTHORIZED
 
     async def _iam_login(self, request: web.Request) -> web.Response:
         try:
