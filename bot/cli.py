@@ -87,7 +87,9 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from bot.store.migrate import run_db_command
 
         if args.db_command is None:
-            parser.parse_args(["db", "--help"])
+            print("drs-bot db: say which action: upgrade or current.", file=sys.stderr)
+            print("Try `drs-bot db --help`.", file=sys.stderr)
+            return EXIT_USAGE
         return run_db_command(args)
     if args.command == "serve":
         from bot.server import run_serve
