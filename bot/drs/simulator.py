@@ -341,6 +341,10 @@ def run_simulator(args: argparse.Namespace) -> int:
     """`drs-bot simulator [--port N] [--host H] [--jobs FILE]`."""
     import sys
 
+    from bot.config import load_settings
+    from bot.logs import configure_logging
+
+    configure_logging(load_settings())  # LOG_LEVEL=DEBUG shows every request
     try:
         return asyncio.run(_serve(args))
     except UsageError as exc:
