@@ -114,7 +114,7 @@ def error_from_response(
     if status in (401, 403) or code in REFUSED_CODES:
         return CredentialsRefused(message, **kwargs)
     if status >= 500:
-        return DrsUnavailable(message or f"DRS answered HTTP {status}.", **kwargs)
+        return DrsUnavailable(message, **kwargs)
     if code in NO_API_CODES or (code is None and (status == 404 or not isinstance(body, dict))):
         return NotDrs(message, **kwargs)
     return DrsRejected(message, **kwargs)

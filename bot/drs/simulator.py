@@ -287,7 +287,7 @@ class DrsSimulator:
 def simulator_from_env(
     jobs: list[SimJob], env: dict[str, str] | None = None, **kwargs: Any
 ) -> DrsSimulator:
-    """A simulator accepting every credential the environment names (the same names the bot reads)."""
+    """A simulator accepting every credential the environment names (as the bot reads them)."""
     source = dict(os.environ if env is None else env)
 
     def get(name: str) -> str | None:

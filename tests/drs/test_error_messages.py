@@ -221,3 +221,11 @@ def test_rejected_never_repeats_itself() -> None:
     response = httpx.Response(400, json={"error_code": "DRS.10000001", "error_msg": "Bad offset"})
     said = error_from_response(response, JOB, SystemClock().now()).user_message()
     assert said == "DRS rejected the request: Bad offset (HTTP 400, DRS.10000001)"
+
+
+def test_a_bare_server_error_says_its_status_once() -> None:
+    endpoint = Endpoint("drs.example", "DRS_ENDPOINT")
+    response = httpx.Response(502, text="")
+    said = error_from_response(response, JOB, SystemClock().now(), endpoint=endpoint)
+    message = said.user_message()
+    assert message.count("502") == 1 and RETRY_HINT in message and "drs.example" in message
