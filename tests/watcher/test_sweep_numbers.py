@@ -53,3 +53,14 @@ async def test_odd_row_counts_are_stored_and_shown_while_other_jobs_go_on(
         card = h.slack.messages("C0ALPHA")[0]
         assert HUGE in str(card.blocks), "a count too large to store is shown verbatim"
         assert (await load_job(h, JOB_A)).rows is None
+
+
+async def test_a_long_status_from_drs_is_stored_whole(world: World) -> None:
+    status = "still working " * 30  # longer than any short column
+    job = sim_job(JOB_A, {"send_success": True, "process_status": status})
+    async with world([job]) as h:
+        await add_watch(h, JOB_A)
+        assert h.runtime is not None
+        stats = await Sweeper(h.runtime).poll_once()
+        assert stats.errors == 0 and stats.polled == 1
+        assert (await load_job(h, JOB_A)).process_status == status
