@@ -16,7 +16,7 @@ import signal
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
@@ -216,40 +216,22 @@ class DrsSimulator:
             return await self._signature_refusal(request, auth)
         return UNAUTHORIZED
 
-    def _skewed(self, date: str) -> bool:
-        if self.max_clock_skew is None:
-            return False
-        try:
-            when = datetime.strptime(date, signer.DATE_FORMAT)
-        except ValueError:
-            return True
-        skew = abs((self.clock.now().replace(tzinfo=None) - when).total_seconds())
-        return skew > self.max_clock_skew
-
     async def _signature_refusal(self, request: web.Request, auth: str) -> dict[str, str] | None:
         assert self.ak is not None and self.sk is not None
-        parsed = signer.parse_authorization(auth)
-        if parsed is None:
-            return UNAUTHORIZED
-        access, names, sig = parsed
-        if access != self.ak or "x-sdk-date" not in names or "host" not in names:
-            return UNAUTHORIZED
-        try:
-            values = {n: request.headers[n] for n in names}
-        except KeyError:
-            return UNAUTHORIZED
-        if self._skewed(values["x-sdk-date"]):
-            return SKEWED
-        canonical = signer.canonical_request(
-            request.method,
-            request.raw_path,
-            signer.query_pairs(request.raw_path.partition("?")[2]),
-            values,
-            names,
-            await request.read(),
+        verdict = signer.verify(
+            auth,
+            access_key=self.ak,
+            secret_key=self.sk,
+            method=request.method,
+            raw_path=request.raw_path,
+            headers=request.headers,
+            body=await request.read(),
+            now=self.clock.now(),
+            max_skew=self.max_clock_skew,
         )
-        expected = signer.signature(self.sk, values["x-sdk-date"], canonical)
-        return None if hmac.compare_digest(expected, sig) else UNAUTHORIZED
+        if verdict is None:
+            return None
+        return SKEWED if verdict == "expired" else UNAUTHORIZED
 
     async def _iam_login(self, request: web.Request) -> web.Response:
         try:
