@@ -217,18 +217,19 @@ class NotDrs(DrsRejected):
     default_message = "The server's answer is not a DRS answer."
 
     def user_message(self) -> str:
-        ep = self.endpoint
-        host = ep.host if ep else "the server"
+        ep = self.endpoint or Endpoint("the server", "DRS_ENDPOINT")
+        service, name = ep.service, ep.service.lower()
         status = f"HTTP {self.status}" if self.status is not None else "an answer"
-        head = f"{host} answered {status} with something that is not a DRS API answer."
-        if ep is not None and ep.setting == "DRS_REGION":
+        head = f"{ep.host} answered {status}, which is not an answer of the {service} API."
+        if ep.setting == "DRS_REGION":
             return (
                 f"{head} Region {ep.region!r} may not offer this API: check DRS_REGION, or set "
-                "DRS_ENDPOINT to the DRS endpoint (https://drs.REGION.myhuaweicloud.com)."
+                f"{service}_ENDPOINT to the {service} endpoint (https://{name}.REGION."
+                "myhuaweicloud.com)."
             )
         return (
-            f"{head} Check DRS_ENDPOINT: it should be the DRS endpoint of your region, e.g. "
-            "https://drs.ap-southeast-1.myhuaweicloud.com."
+            f"{head} Check {ep.setting}: it should be the {service} endpoint of your region, "
+            f"e.g. https://{name}.ap-southeast-1.myhuaweicloud.com."
         )
 
 

@@ -14,7 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.drs import signer
 from bot.drs.client import error_fields
 from bot.drs.transport import error_from_transport
-from bot.errors import CredentialsRefused, DrsUnavailable, Endpoint
+from bot.errors import CredentialsRefused, DrsUnavailable, Endpoint, NotDrs
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,8 @@ class IamPasswordAuth(httpx.Auth):
                 request_id=request_id,
                 endpoint=self._endpoint,
             )
+        if response.status_code == 404:  # not IAM at all: a wrong IAM_ENDPOINT
+            raise NotDrs(status=404, request_id=request_id, endpoint=self._endpoint)
         token = response.headers.get("X-Subject-Token")
         if response.status_code not in (200, 201) or not token:
             raise DrsUnavailable(

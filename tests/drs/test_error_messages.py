@@ -229,3 +229,21 @@ def test_a_bare_server_error_says_its_status_once() -> None:
     said = error_from_response(response, JOB, SystemClock().now(), endpoint=endpoint)
     message = said.user_message()
     assert message.count("502") == 1 and RETRY_HINT in message and "drs.example" in message
+
+
+async def test_an_iam_endpoint_that_is_not_iam_says_check_iam_endpoint(
+    serve: Callable[[web.Response | None], object],
+) -> None:
+    html = web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
+    url = await serve(html)  # type: ignore[misc]
+    async with simulator() as s:
+        env = {"DRS_ENDPOINT": s.url, "IAM_ENDPOINT": url, "DRS_PROJECT_ID": PROJECT}
+        env |= {"IAM_USERNAME": "ops", "IAM_DOMAIN": "acme", "IAM_PASSWORD": "iam-pw"}
+        error = await error_for(env)
+    assert isinstance(error, NotDrs)
+    message = error.user_message()
+    assert (
+        "Check IAM_ENDPOINT" in message
+        and url[7:] in message
+        and "not an answer of the IAM API" in message
+    )
