@@ -34,7 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-watcher", action="store_true", help="web only: do not poll DRS")
     serve.add_argument("--host", default="0.0.0.0", help="interface to listen on (default all)")
 
-    check = sub.add_parser("check", help="query one job's template-import progress")
+    check = sub.add_parser(
+        "check",
+        help="query one job's template-import progress",
+        epilog=(
+            "exit codes: 0 DRS answered (with --watch: the parse succeeded), 1 DRS or IAM "
+            "gave an error, 2 usage or settings error, 3 with --watch: the parse failed"
+        ),
+    )
     check.add_argument("job_id", metavar="JOB_ID")
     check.add_argument("--type", dest="job_type", choices=["column"], default=None)
     check.add_argument("--lang", choices=[lang.value for lang in Language], default=None)
@@ -100,7 +107,9 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from bot.store.migrate import run_db_command
 
         if args.db_command is None:
-            parser.parse_args(["db", "--help"])
+            print("drs-bot db: say which action: upgrade or current.", file=sys.stderr)
+            print("Try `drs-bot db --help`.", file=sys.stderr)
+            return EXIT_USAGE
         return run_db_command(args)
     if args.command == "serve":
         from bot.server import run_serve

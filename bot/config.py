@@ -1,4 +1,4 @@
-"""Settings from the environment (names as in shared/CONTRACT.md); one error lists every problem."""
+"""Settings from the environment: every name the bot reads; one error lists every problem."""
 
 from __future__ import annotations
 
@@ -167,12 +167,24 @@ class Settings(BaseSettings):
                 f"several DRS credential kinds are set ({found}): keep exactly one and unset "
                 "the others."
             )
-        elif kinds[0] is CredentialKind.AKSK:
+        else:
+            problems += self._incomplete(kinds[0])
+        if self.huaweicloud_sdk_security_token is not None and (CredentialKind.AKSK not in kinds):
+            problems.append(
+                "HUAWEICLOUD_SDK_SECURITY_TOKEN is set without HUAWEICLOUD_SDK_AK/SK: "
+                "temporary keys need all three."
+            )
+        return problems
+
+    def _incomplete(self, kind: CredentialKind) -> list[str]:
+        """What the one credential kind in use still lacks."""
+        problems: list[str] = []
+        if kind is CredentialKind.AKSK:
             if self.huaweicloud_sdk_ak is None:
                 problems.append("HUAWEICLOUD_SDK_AK is not set: AK/SK signing needs both keys.")
             if self.huaweicloud_sdk_sk is None:
                 problems.append("HUAWEICLOUD_SDK_SK is not set: AK/SK signing needs both keys.")
-        elif kinds[0] is CredentialKind.IAM:
+        elif kind is CredentialKind.IAM:
             for name, value in (
                 ("IAM_USERNAME", self.iam_username),
                 ("IAM_PASSWORD", self.iam_password),
@@ -185,11 +197,6 @@ class Settings(BaseSettings):
                     )
             if not self.drs_region and not self.iam_endpoint:
                 problems.append("IAM_ENDPOINT cannot be derived: set DRS_REGION or IAM_ENDPOINT.")
-        if self.huaweicloud_sdk_security_token is not None and (CredentialKind.AKSK not in kinds):
-            problems.append(
-                "HUAWEICLOUD_SDK_SECURITY_TOKEN is set without HUAWEICLOUD_SDK_AK/SK: "
-                "temporary keys need all three."
-            )
         return problems
 
     def slack_problems(self) -> list[str]:

@@ -33,16 +33,27 @@ def derive_phase(send_success: bool | None, process_status: str | None) -> Phase
     return Phase.UPLOADING
 
 
+# The largest count a 64-bit signed column holds; larger ones are shown from the raw text.
+MAX_ROWS = 2**63 - 1
+# Longer digit strings cannot be <= MAX_ROWS (leading zeros aside, which are stripped first).
+_MAX_DIGITS = len(str(MAX_ROWS))
+
+
 def parse_rows(raw: Any) -> int | None:
-    """`parsed_success_number` is a string holding a count; anything else gives None."""
+    """`parsed_success_number` as a count in 0..MAX_ROWS; anything else (signs, exponents,
+    non-ASCII digits, counts too large to store) gives None and is shown from the raw text."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return raw if raw >= 0 else None
+        return raw if 0 <= raw <= MAX_ROWS else None
     if isinstance(raw, str):
         text = raw.strip().replace(",", "")
-        if text.isascii() and text.isdigit():
-            return int(text)
+        if not (text.isascii() and text.isdigit()):
+            return None
+        digits = text.lstrip("0") or "0"
+        if len(digits) <= _MAX_DIGITS:  # never int() a huge string (CPU, int max digits)
+            rows = int(digits)
+            return rows if rows <= MAX_ROWS else None
     return None
 
 

@@ -15,7 +15,9 @@ from bot.drs.factory import build_drs_client
 from bot.drs.jobid import parse_job_id
 from bot.errors import DrsError, InvalidJobId
 
-EXIT_OK, EXIT_API, EXIT_USAGE = 0, 1, 2
+# 0: DRS answered (with --watch: the parse succeeded); 1: DRS or IAM gave an error;
+# 2: usage or settings; 3: with --watch, the parse failed.
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_PARSE_FAILED = 0, 1, 2, 3
 
 
 def describe(progress: Progress) -> str:
@@ -55,14 +57,15 @@ async def _watch(
         try:
             progress = await client.query(job_id, job_type=args.job_type, language=args.lang)
             line = _render(progress, args.json)
-            finished = progress.finished
+            finished, failed = progress.finished, progress.phase is Phase.FAILED
         except DrsError as exc:
             if not exc.retryable:  # not found, refused, rejected: watching longer cannot help
                 if live:
                     out.write("\n")
                 raise
             # Throttled/unavailable even after this query's retries: keep watching, say so.
-            line, finished = f"{job_id}: no answer this time, retrying ({exc.describe()})", False
+            line = f"{job_id}: no answer this time, retrying ({exc.describe()})"
+            finished = failed = False
             if args.json:  # stdout stays JSON lines only
                 print(f"drs-bot check: {line}", file=sys.stderr)
                 await clock.sleep(interval)
@@ -77,14 +80,15 @@ async def _watch(
         if finished:
             if live:
                 out.write("\n")
-            return EXIT_OK
+            return EXIT_PARSE_FAILED if failed else EXIT_OK
         await clock.sleep(interval)
 
 
 async def run_check(
     args: argparse.Namespace, *, clock: Clock | None = None, out: TextIO | None = None
 ) -> int:
-    """Exit 0 when DRS answered (any phase), 1 for API errors, 2 for usage/settings errors."""
+    """Exit 0 when DRS answered (any phase; with --watch, when the parse succeeded), 1 for API
+    errors, 2 for usage/settings errors, 3 when --watch saw the parse fail."""
     out = out or sys.stdout
     try:
         job_id = parse_job_id(args.job_id)  # before settings and before any request

@@ -17,12 +17,15 @@ from bot.domain.commands import DEFAULT_LANGUAGE, Language
 from bot.domain.progress import Progress
 from bot.drs.jobid import parse_job_id
 from bot.drs.retry import DEFAULT, RetryPolicy, call_with_retry
+from bot.drs.transport import error_from_transport
 from bot.errors import (
     CredentialsRefused,
     DrsError,
     DrsRejected,
     DrsUnavailable,
+    Endpoint,
     JobNotFound,
+    NotDrs,
     Throttled,
 )
 
@@ -33,6 +36,8 @@ REFUSED_CODES = frozenset(
     {"APIGW.0301", "APIG.0301", "DRS.M00100", "DRS.M00102", "DRS.M00103", "DRS.M00261"}
 )
 THROTTLED_CODES = frozenset({"APIGW.0308", "APIG.0308", "DRS.M01503"})
+# The gateway knows no such API: the endpoint is some other service.
+NO_API_CODES = frozenset({"APIGW.0101", "APIG.0101"})
 LANGUAGES = tuple(lang.value for lang in Language)
 
 
@@ -84,7 +89,9 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def error_from_response(response: httpx.Response, job_id: str, now: datetime) -> DrsError:
+def error_from_response(
+    response: httpx.Response, job_id: str, now: datetime, *, endpoint: Endpoint | None = None
+) -> DrsError:
     """Map a non-200 answer onto the error tree (codes win over bare statuses)."""
     status = response.status_code
     request_id = response.headers.get("X-Request-Id")
@@ -98,6 +105,7 @@ def error_from_response(response: httpx.Response, job_id: str, now: datetime) ->
         "code": code,
         "request_id": request_id,
         "job_id": job_id,
+        "endpoint": endpoint,
     }
     if code in NOT_FOUND_CODES:
         return JobNotFound(message, **kwargs)
@@ -107,7 +115,9 @@ def error_from_response(response: httpx.Response, job_id: str, now: datetime) ->
     if status in (401, 403) or code in REFUSED_CODES:
         return CredentialsRefused(message, **kwargs)
     if status >= 500:
-        return DrsUnavailable(message or f"DRS answered HTTP {status}.", **kwargs)
+        return DrsUnavailable(message, **kwargs)
+    if code in NO_API_CODES or (code is None and (status == 404 or not isinstance(body, dict))):
+        return NotDrs(message, **kwargs)
     return DrsRejected(message, **kwargs)
 
 
@@ -122,8 +132,10 @@ class DrsClient:
         language: str = DEFAULT_LANGUAGE.value,
         retry: RetryPolicy = DEFAULT,
         clock: Clock | None = None,
+        endpoint: Endpoint | None = None,
     ) -> None:
         self._http = http
+        self.endpoint = endpoint  # named in errors: host, the setting that chose it, credential
         self.project_id = project_id
         self.language = language
         self.retry = retry
@@ -184,18 +196,16 @@ class DrsClient:
     ) -> Progress:
         try:
             response = await self._http.get(self._url(path, params), headers=headers)
-        except httpx.TimeoutException as exc:
-            raise DrsUnavailable(
-                f"DRS did not answer in time ({type(exc).__name__}).", job_id=job_id
-            ) from exc
         except httpx.TransportError as exc:
-            raise DrsUnavailable(
-                f"Could not reach DRS ({type(exc).__name__}).", job_id=job_id
-            ) from exc
+            raise error_from_transport(exc, endpoint=self.endpoint, job_id=job_id) from exc
+        except DrsError as exc:  # from the credential (IAM login): it knows its own endpoint
+            exc.endpoint = exc.endpoint or self.endpoint
+            exc.job_id = exc.job_id or job_id
+            raise
         now = self.clock.now()
         request_id = response.headers.get("X-Request-Id")
         if response.status_code != 200:
-            error = error_from_response(response, job_id, now)
+            error = error_from_response(response, job_id, now, endpoint=self.endpoint)
             logger.info("progress query for %s failed: %s", job_id, error.describe())
             raise error
         try:
@@ -208,6 +218,7 @@ class DrsClient:
                 status=200,
                 request_id=request_id,
                 job_id=job_id,
+                endpoint=self.endpoint,
             )
         logger.debug("progress %s: %s (request %s)", job_id, body, request_id)
         return Progress.from_body(job_id, body, now)

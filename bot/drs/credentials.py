@@ -12,7 +12,9 @@ from pydantic import SecretStr
 
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
-from bot.errors import CredentialsRefused, DrsUnavailable
+from bot.drs.client import error_fields
+from bot.drs.transport import error_from_transport
+from bot.errors import CredentialsRefused, DrsUnavailable, Endpoint, NotDrs
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +81,16 @@ class AkSkAuth(httpx.Auth):
             body = request.read()
         names = sorted(n for n in _SIGNED if n in request.headers)
         values = {n: request.headers[n] for n in names}
+        pairs = request.url.params.multi_items()
+        if pairs:
+            # On the wire exactly as signed, like the SDK: a space is %20, never httpx's `+`
+            # (a gateway decoding `+` literally would compute another signature).
+            query = signer.canonical_query(pairs).encode("ascii")
+            request.url = request.url.copy_with(query=query)
         canonical = signer.canonical_request(
             request.method,
             request.url.raw_path.decode("ascii"),
-            request.url.params.multi_items(),
+            pairs,
             values,
             names,
             body,
@@ -116,7 +124,9 @@ class IamPasswordAuth(httpx.Auth):
         project_id: str,
         http: httpx.AsyncClient,
         clock: Clock | None = None,
+        endpoint: Endpoint | None = None,
     ) -> None:
+        self._endpoint = endpoint  # IAM's host and the setting that chose it, for errors
         # Accept both the bare endpoint and one ending in /v3 (as some consoles show it).
         self._url = iam_url.rstrip("/").removesuffix("/v3") + "/v3/auth/tokens"
         self._username = username
@@ -164,19 +174,28 @@ class IamPasswordAuth(httpx.Auth):
                 self._url, params={"nocatalog": "true"}, json=self.login_body()
             )
         except httpx.TransportError as exc:
-            raise DrsUnavailable(f"Could not reach IAM to log in ({type(exc).__name__}).") from exc
+            raise error_from_transport(exc, endpoint=self._endpoint) from exc
         request_id = response.headers.get("X-Request-Id")
         if response.status_code in (400, 401, 403):
+            try:
+                said = error_fields(response.json())[1]
+            except ValueError:
+                said = None
             raise CredentialsRefused(
-                "IAM refused the login (check IAM_USERNAME, IAM_PASSWORD, IAM_DOMAIN and "
-                "DRS_PROJECT_ID).",
+                f"IAM said: {said}" if said else "IAM refused the login.",
                 status=response.status_code,
                 request_id=request_id,
+                endpoint=self._endpoint,
             )
+        if response.status_code == 404:  # not IAM at all: a wrong IAM_ENDPOINT
+            raise NotDrs(status=404, request_id=request_id, endpoint=self._endpoint)
         token = response.headers.get("X-Subject-Token")
         if response.status_code not in (200, 201) or not token:
             raise DrsUnavailable(
-                "IAM did not issue a token.", status=response.status_code, request_id=request_id
+                "IAM did not issue a token.",
+                status=response.status_code,
+                request_id=request_id,
+                endpoint=self._endpoint,
             )
         now = self._clock.now()
         expires_at = now + self.assumed_lifetime

@@ -13,7 +13,7 @@ from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.retry import DEFAULT, RetryPolicy
 from bot.drs.templates import TemplateClient
 from bot.drs.transport import AiohttpTransport
-from bot.errors import ConfigError
+from bot.errors import ConfigError, Endpoint
 
 # A slow DRS (seconds per answer) must still be heard; the retry deadline bounds the total.
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -29,6 +29,18 @@ def _endpoints(settings: Settings) -> tuple[str, str | None]:
     except ValueError as exc:
         raise ConfigError([f"DRS_REGION: {exc}; or set DRS_ENDPOINT to the full URL."]) from None
     return drs.rstrip("/"), iam.rstrip("/") if iam else None
+
+
+def _endpoint(url: str, setting: str, settings: Settings, *, service: str = "DRS") -> Endpoint:
+    """What errors name: the host tried, the setting that chose it, the credential in use."""
+    kinds = settings.credential_kinds()
+    return Endpoint(
+        host=httpx.URL(url).netloc.decode("ascii"),
+        setting=setting,
+        service=service,
+        region=settings.drs_region,
+        credential=kinds[0].value if kinds else None,
+    )
 
 
 def build_auth(
@@ -68,6 +80,12 @@ def build_auth(
         project_id=project_id,
         http=iam_http,
         clock=clock,
+        endpoint=_endpoint(
+            iam_url,
+            "IAM_ENDPOINT" if settings.iam_endpoint else "DRS_REGION",
+            settings,
+            service="IAM",
+        ),
     )
 
 
@@ -97,6 +115,9 @@ def build_drs_client(
         language=settings.drs_language,
         retry=retry or DEFAULT,
         clock=clock,
+        endpoint=_endpoint(
+            drs_url, "DRS_ENDPOINT" if settings.drs_endpoint else "DRS_REGION", settings
+        ),
     )
 
 

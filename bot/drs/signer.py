@@ -7,6 +7,7 @@ import hmac
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import quote, unquote
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -38,6 +39,16 @@ def canonical_uri(raw_path: str) -> str:
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
     """Decoded (key, value) pairs sorted by key then value, each encoded, joined by `&`."""
     return "&".join(f"{_encode(k)}={_encode(v)}" for k, v in sorted(pairs))
+
+
+def query_pairs(raw_query: str) -> list[tuple[str, str]]:
+    """A query string as the gateway reads it: `%XX` decoded, `+` kept as a plus sign."""
+    pairs = []
+    for part in raw_query.split("&"):
+        if part:
+            key, _, value = part.partition("=")
+            pairs.append((unquote(key), unquote(value)))
+    return pairs
 
 
 def canonical_request(
@@ -99,3 +110,47 @@ def parse_authorization(value: str) -> tuple[str, list[str], str] | None:
     if not match:
         return None
     return match.group(1), match.group(2).split(";"), match.group(3).lower()
+
+
+def _expired(date: str, now: datetime, max_skew: float | None) -> bool:
+    if max_skew is None:
+        return False
+    try:
+        when = datetime.strptime(date, DATE_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return True
+    return abs((now - when).total_seconds()) > max_skew
+
+
+def verify(
+    authorization_header: str,
+    *,
+    access_key: str,
+    secret_key: str,
+    method: str,
+    raw_path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    now: datetime,
+    max_skew: float | None = None,
+) -> Literal["bad", "expired"] | None:
+    """Check a signed request as the gateway does (`headers` looked up case-insensitively by
+    the caller's mapping, the query decoded like the SDK): None when it is good."""
+    parsed = parse_authorization(authorization_header)
+    if parsed is None:
+        return "bad"
+    access, names, sig = parsed
+    if access != access_key or "x-sdk-date" not in names or "host" not in names:
+        return "bad"
+    try:
+        values = {name: headers[name] for name in names}
+    except KeyError:
+        return "bad"
+    if _expired(values["x-sdk-date"], now, max_skew):
+        return "expired"
+    query = query_pairs(raw_path.partition("?")[2])
+    canonical = canonical_request(
+        method, raw_path, query, values, names, body, content_sha256=headers.get(CONTENT_SHA256)
+    )
+    expected = signature(secret_key, values["x-sdk-date"], canonical)
+    return None if hmac.compare_digest(expected, sig) else "bad"

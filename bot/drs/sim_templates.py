@@ -98,8 +98,11 @@ class TemplateApi:
 
     async def _gate(self, request: web.Request, project: str, job_id: str) -> web.Response | None:
         sim, faults = self._sim, self._sim.faults
-        if faults.take("unauthorized_next") or not await sim._authorized(request):
+        if faults.take("unauthorized_next"):
             return sim._reply(401, {"error_code": "APIGW.0301", "error_msg": "Unauthorized"})
+        refusal = await sim._refusal(request)
+        if refusal is not None:
+            return sim._reply(401, refusal)
         if faults.take("throttle_next"):
             return sim._reply(
                 429,

@@ -16,7 +16,7 @@ import signal
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
@@ -36,6 +36,15 @@ BAD_PROJECT = {"error_code": "DRS.M00261", "error_msg": "The project ID is incor
 UNAUTHORIZED = {
     "error_code": "APIGW.0301",
     "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
+}
+BAD_TOKEN = {
+    "error_code": "APIGW.0301",
+    "error_msg": "Incorrect IAM authentication information: decrypt token fail",
+}
+SKEWED = {
+    "error_code": "APIGW.0301",
+    "error_msg": "Incorrect IAM authentication information: calc ak sk signature fail:"
+    "signature expired",
 }
 
 
@@ -146,6 +155,7 @@ class DrsSimulator:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.raw_path.split("?", 1)[0]
+        logger.debug("%s %s", request.method, request.raw_path)
         self.requests.append(
             SimRequest(request.method, path, dict(request.query), dict(request.headers))
         )
@@ -170,8 +180,11 @@ class DrsSimulator:
         faults = self.faults
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)  # real time: this is the network being slow
-        if faults.take("unauthorized_next") or not await self._authorized(request):
+        if faults.take("unauthorized_next"):
             return self._reply(401, UNAUTHORIZED)
+        refusal = await self._refusal(request)
+        if refusal is not None:
+            return self._reply(401, refusal)
         if faults.take("throttle_next"):
             return self._reply(
                 429,
@@ -195,50 +208,36 @@ class DrsSimulator:
         answered = self._answered[job_id] = self._answered.get(job_id, 0) + 1
         return self._reply(200, job.step_at(now - first, answered))
 
-    async def _authorized(self, request: web.Request) -> bool:
+    async def _refusal(self, request: web.Request) -> dict[str, str] | None:
+        """The gateway's 401 body for these credentials, or None when they are good."""
         if self.open_auth:
-            return True
+            return None
         token = request.headers.get("X-Auth-Token")
         if token is not None:
             if self.token and hmac.compare_digest(token, self.token):
-                return True
-            return token in self.issued_tokens
+                return None
+            return None if token in self.issued_tokens else BAD_TOKEN
         auth = request.headers.get("Authorization")
         if auth and self.ak and self.sk:
-            return await self._signature_ok(request, auth)
-        return False
+            return await self._signature_refusal(request, auth)
+        return UNAUTHORIZED
 
-    async def _signature_ok(self, request: web.Request, auth: str) -> bool:
+    async def _signature_refusal(self, request: web.Request, auth: str) -> dict[str, str] | None:
         assert self.ak is not None and self.sk is not None
-        parsed = signer.parse_authorization(auth)
-        if parsed is None:
-            return False
-        access, names, sig = parsed
-        if access != self.ak or "x-sdk-date" not in names or "host" not in names:
-            return False
-        try:
-            values = {n: request.headers[n] for n in names}
-        except KeyError:
-            return False
-        if self.max_clock_skew is not None:
-            try:
-                when = datetime.strptime(values["x-sdk-date"], signer.DATE_FORMAT)
-            except ValueError:
-                return False
-            skew = abs((self.clock.now().replace(tzinfo=None) - when).total_seconds())
-            if skew > self.max_clock_skew:
-                return False
-        canonical = signer.canonical_request(
-            request.method,
-            request.raw_path,
-            list(request.query.items()),
-            values,
-            names,
-            await request.read(),
-            content_sha256=request.headers.get(signer.CONTENT_SHA256),
+        verdict = signer.verify(
+            auth,
+            access_key=self.ak,
+            secret_key=self.sk,
+            method=request.method,
+            raw_path=request.raw_path,
+            headers=request.headers,
+            body=await request.read(),
+            now=self.clock.now(),
+            max_skew=self.max_clock_skew,
         )
-        expected = signer.signature(self.sk, values["x-sdk-date"], canonical)
-        return hmac.compare_digest(expected, sig)
+        if verdict is None:
+            return None
+        return SKEWED if verdict == "expired" else UNAUTHORIZED
 
     async def _iam_login(self, request: web.Request) -> web.Response:
         try:
@@ -276,7 +275,7 @@ class DrsSimulator:
 def simulator_from_env(
     jobs: list[SimJob], env: dict[str, str] | None = None, **kwargs: Any
 ) -> DrsSimulator:
-    """A simulator accepting every credential the environment names (CONTRACT.md)."""
+    """A simulator accepting every credential the environment names (as the bot reads them)."""
     source = dict(os.environ if env is None else env)
 
     def get(name: str) -> str | None:
@@ -330,6 +329,10 @@ def run_simulator(args: argparse.Namespace) -> int:
     """`drs-bot simulator [--port N] [--host H] [--jobs FILE]`."""
     import sys
 
+    from bot.config import load_settings
+    from bot.logs import configure_logging
+
+    configure_logging(load_settings())  # LOG_LEVEL=DEBUG shows every request
     try:
         return asyncio.run(_serve(args))
     except UsageError as exc:

@@ -8,11 +8,24 @@ CPU per request here, against ~0.7 ms through aiohttp's pool. httpx stays the cl
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
+
+from bot.errors import (
+    DrsConnectionRefused,
+    DrsError,
+    DrsTimeout,
+    DrsUnavailable,
+    Endpoint,
+    HostNotFound,
+)
+
+# getaddrinfo's "this name does not exist" (as opposed to EAI_AGAIN, "try again later").
+_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 # Headers that describe aiohttp's own framing and decoding of the body, not the body we hand on.
 _HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -104,3 +117,36 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it was raised from, innermost last (bounded: chains can loop)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def error_from_transport(
+    exc: httpx.TransportError, *, endpoint: Endpoint | None, job_id: str | None = None
+) -> DrsError:
+    """A network failure as the error that names it: no such host, refused, timeout, other."""
+    host = endpoint.host if endpoint else "the server"
+    kind = type(exc).__name__
+    error: type[DrsError] = DrsUnavailable
+    message = f"Could not reach {host} ({kind})."
+    if isinstance(exc, httpx.TimeoutException):
+        error, message = DrsTimeout, f"{host} did not answer in time ({kind})."
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            if cause.errno in _NO_SUCH_NAME:
+                error, message = HostNotFound, f"No such host {host} ({kind})."
+            else:
+                message = f"Could not look up {host} for now ({kind})."
+            break
+        if isinstance(cause, ConnectionRefusedError):
+            error, message = DrsConnectionRefused, f"{host} refused the connection ({kind})."
+            break
+    return error(message, endpoint=endpoint, job_id=job_id)

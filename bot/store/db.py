@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
@@ -62,6 +63,14 @@ def normalize_url(url: str) -> str:
     """
     parsed = _parse(url)
     name = parsed.drivername
+    backend, _, driver = name.partition("+")
+    if name not in _SQLITE_NAMES | _POSTGRES_NAMES and backend in {"sqlite", *_POSTGRES_NAMES}:
+        ours = "aiosqlite" if backend == "sqlite" else "asyncpg"
+        raise _bad_url(
+            url,
+            f"the driver {driver!r} is not supported: drs-bot talks to this database through "
+            f"{ours} (async); write {backend}://... without '+{driver}'.",
+        )
     if name in _SQLITE_NAMES:
         return parsed.set(drivername=SQLITE_DRIVER).render_as_string(hide_password=False)
     if name in _POSTGRES_NAMES:
@@ -98,6 +107,25 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def require_sqlite_folder(url: str) -> None:
+    """SQLite creates its file but not the folder: a ConfigError naming the folder, instead of
+    the driver's "unable to open database file". Other databases pass."""
+    parsed = make_url(normalize_url(url))
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return
+    assert database is not None
+    folder = Path(database).parent
+    if not database.startswith("file:") and not folder.is_dir():
+        raise ConfigError(
+            [
+                f"DATABASE_URL={safe_url(url)!r}: the folder {str(folder)!r} for the SQLite "
+                f"file does not exist; create it (mkdir -p {folder}) or point DATABASE_URL at "
+                "an existing folder."
+            ]
+        )
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import SchemaBehind, StoreError
-from bot.store.db import make_engine, safe_url
+from bot.store.db import make_engine, require_sqlite_folder, safe_url
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ async def ensure_schema(engine_or_url: AsyncEngine | str, *, auto_upgrade: bool)
             await engine.dispose()
         return
     engine = engine_or_url
+    require_sqlite_folder(engine.url.render_as_string(hide_password=False))
     head = head_revision()
     try:
         current = await current_revision(engine)
@@ -131,6 +132,7 @@ async def ensure_schema(engine_or_url: AsyncEngine | str, *, auto_upgrade: bool)
 
 
 async def _db_command(action: str, url: str) -> str:
+    require_sqlite_folder(url)
     engine = make_engine(url)
     try:
         if action == "upgrade":

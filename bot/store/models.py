@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -35,6 +36,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+_ROW_COUNT = BigInteger().with_variant(Integer(), "sqlite")
+_LONG_TEXT = Text().with_variant(String(64), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -118,9 +122,11 @@ class PolledJob(Base):
 
     # The last successful observation.
     send_success: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    process_status: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    rows_raw: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # DRS text of any length and counts up to 2**63-1 (parse_rows gives None above). SQLite
+    # already stores 64-bit integers and unbounded text in the first schema's columns.
+    process_status: Mapped[str | None] = mapped_column(_LONG_TEXT, nullable=True)
+    rows: Mapped[int | None] = mapped_column(_ROW_COUNT, nullable=True)
+    rows_raw: Mapped[str | None] = mapped_column(_LONG_TEXT, nullable=True)
     observed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     first_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)

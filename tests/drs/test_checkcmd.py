@@ -260,3 +260,25 @@ async def test_watch_stops_with_1_when_the_job_is_deleted(
         assert await run_check(args, clock=clock, out=io.StringIO()) == 1
     assert "DRS.10000010" in capsys.readouterr().err
     assert s.calls[JOB] == 1
+
+
+async def test_watch_exits_3_when_the_parse_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock()
+    failing = [
+        {"send_success": True, "parsed_success_number": "10"},
+        {"send_success": True, "process_status": "failed", "parsed_success_number": "10"},
+    ]
+    async with DrsSimulator([SimJob(JOB, failing, step_seconds=0)], clock=clock) as s:
+        set_env(
+            monkeypatch, {"DRS_ENDPOINT": s.url, "DRS_PROJECT_ID": PROJECT, "DRS_AUTH_TOKEN": "t"}
+        )
+        args = argparse.Namespace(job_id=JOB, job_type=None, lang=None, json=False, watch=True)
+        out = io.StringIO()
+        assert await run_check(args, clock=clock, out=out) == 3
+    assert out.getvalue().splitlines()[-1].split(": ")[1].startswith("failed")
+
+
+async def test_check_help_documents_the_exit_codes() -> None:
+    r = await run_cli("check", "--help", env={})
+    assert r.code == 0
+    assert "3 with --watch: the parse failed" in " ".join(r.out.split())

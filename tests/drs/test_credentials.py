@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -14,9 +15,14 @@ from huaweicloudsdkcore.signer.signer import Signer
 from pydantic import SecretStr
 
 from bot.clock import FakeClock
+from bot.config import load_settings
 from bot.drs import signer
 from bot.drs.client import DrsClient, progress_path
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
+from bot.drs.factory import build_drs_client
+from bot.drs.retry import NO_RETRY
+from bot.drs.sim_jobs import SimJob
+from bot.drs.simulator import DrsSimulator
 from bot.errors import CredentialsRefused, DrsUnavailable
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
@@ -231,3 +237,35 @@ async def test_iam_server_error_is_unavailable() -> None:
     async with iam.client() as client:
         with pytest.raises(DrsUnavailable):
             await client.query(JOB)
+
+
+def test_a_space_in_a_query_value_goes_on_the_wire_as_the_sdk_sends_it() -> None:
+    clock = FakeClock(datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC))
+    auth = AkSkAuth(SecretStr(AK), SecretStr(SK), project_id=PROJECT, clock=clock)
+    path = progress_path(PROJECT, JOB)
+    params = {"type": "a b+c", "limit": "5"}
+    request = httpx.Request("GET", f"https://drs.example{path}", params=params)
+    assert b"a+b" in request.url.query  # what httpx alone would send
+    auth.sign(request)
+    sdk = SdkRequest(
+        method="GET", schema="https", host="drs.example", resource_path=path,
+        query_params=list(params.items()), header_params={}, body="",
+    )  # fmt: skip
+    Signer.process_request_uri(sdk)
+    assert request.url.raw_path.decode() == sdk.uri
+    assert request.url.query == b"limit=5&type=a%20b%2Bc"
+
+
+async def test_a_signed_query_with_a_space_is_accepted_by_a_verifier_decoding_like_the_sdk(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.drs.simulator")
+    steps = [{"send_success": False}]
+    async with DrsSimulator([SimJob(JOB, steps)], project_id=PROJECT, ak=AK, sk=SK) as sim:
+        settings = {"DRS_ENDPOINT": sim.url, "DRS_PROJECT_ID": PROJECT}
+        settings |= {"HUAWEICLOUD_SDK_AK": AK, "HUAWEICLOUD_SDK_SK": SK}
+        async with build_drs_client(load_settings(settings), retry=NO_RETRY) as client:
+            progress = await client.query(JOB, job_type="a b")
+    assert progress.send_success is False
+    assert sim.requests[-1].query == {"type": "a b"}
+    assert f"GET {progress_path(PROJECT, JOB)}?type=a%20b" in caplog.text  # logged at DEBUG

@@ -96,3 +96,20 @@ async def test_bad_jobs_file_exits_2_with_the_format(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert b"is not JSON" in err and b"Expected JSON like" in err
     assert b"Traceback" not in err
+
+
+async def test_logs_each_request_at_debug_and_answers_a_bad_token_with_a_token_error() -> None:
+    env = clean_env(DRS_AUTH_TOKEN="sim-tok", DRS_PROJECT_ID=PROJECT, LOG_LEVEL="DEBUG")
+    proc, url = await start(env=env)
+    path = f"/v5/{PROJECT}/jobs/{demo_jobs()[0].job_id}/db-object/template/progress"
+    try:
+        async with httpx.AsyncClient(base_url=url) as http:
+            refused = await http.get(path, params={"limit": "5"}, headers={"X-Auth-Token": "x"})
+        assert refused.status_code == 401
+        assert "token" in refused.json()["error_msg"]
+    finally:
+        assert await stop(proc) == 0
+    assert proc.stderr is not None
+    logged = (await proc.stderr.read()).decode()
+    assert f"DEBUG bot.drs.simulator: GET {path}?limit=5" in logged
+    assert "sim-tok" not in logged

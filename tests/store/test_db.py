@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import ConfigError
-from bot.store.db import make_engine, make_sessionmaker, normalize_url, ping, safe_url
+from bot.store.db import (
+    make_engine,
+    make_sessionmaker,
+    normalize_url,
+    ping,
+    require_sqlite_folder,
+    safe_url,
+)
 from bot.store.models import PolledJob
 
 
@@ -110,3 +117,25 @@ async def test_sqlite_uses_wal_and_foreign_keys(sqlite_url: str) -> None:
         assert (str(mode).lower(), fks) == ("wal", 1)
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("bad", "driver"),
+    [("postgresql+psycopg2://u:secret@h/d", "psycopg2"), ("sqlite+pysqlite:///x.db", "pysqlite")],
+)
+def test_an_unsupported_driver_is_named_with_the_spelling_that_works(bad: str, driver: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        normalize_url(bad)
+    text = caught.value.user_message()
+    assert f"the driver {driver!r} is not supported" in text and f"'+{driver}'" in text
+    assert "secret" not in text
+
+
+def test_a_sqlite_file_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such"
+    require_sqlite_folder(f"sqlite:///{tmp_path}/bot.sqlite3")
+    require_sqlite_folder("sqlite://")
+    with pytest.raises(ConfigError) as caught:
+        require_sqlite_folder(f"sqlite:///{missing}/bot.sqlite3")
+    assert f"the folder {str(missing)!r}" in caught.value.user_message()
+    assert "does not exist" in caught.value.user_message()

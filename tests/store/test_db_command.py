@@ -100,3 +100,17 @@ def test_unsupported_url_is_a_settings_error(tmp_path: Path) -> None:
     result = drs_bot("db", "upgrade", cwd=tmp_path, database_url="mysql://u:pw@h/d")
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr and "postgresql://" in result.stderr
+
+
+def test_db_without_an_action_is_a_usage_error(tmp_path: Path) -> None:
+    result = drs_bot("db", cwd=tmp_path, database_url=None)
+    assert result.returncode == 2
+    assert "upgrade" in result.stderr and "current" in result.stderr
+
+
+def test_sqlite_file_in_a_missing_folder_is_a_settings_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/missing/bot.sqlite3"
+    result = drs_bot("db", "upgrade", cwd=tmp_path, database_url=url)
+    assert result.returncode == 2
+    assert f"{tmp_path}/missing" in result.stderr and "does not exist" in result.stderr
+    assert "server is running" not in result.stderr
