@@ -16,6 +16,7 @@ import pytest
 DRS_BOT = str(Path(sys.executable).with_name("drs-bot"))
 OK_JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 BAD_JOB = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21"
+SLOW_JOB = "5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10"
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -200,3 +201,38 @@ async def test_bad_jobs_files_and_timing_values_exit_2(
     code, out = await sandbox("--jobs", str(path), cwd=tmp_path, env=clean_env(**env))
     assert code == 2, out
     assert says in out and "Traceback" not in out
+
+
+async def test_interactive_buttons_are_pressed_with_bang_commands(tmp_path: Path) -> None:
+    """At a terminal: the start lists the jobs and `!stop #1` presses the card's button."""
+    leader, follower = pty.openpty()
+    proc = await asyncio.create_subprocess_exec(
+        DRS_BOT,
+        "sandbox",
+        env=clean_env(),
+        cwd=tmp_path,
+        stdin=follower,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    os.close(follower)
+    try:
+        assert proc.stdout is not None
+        seen = ""
+        async with asyncio.timeout(60):
+            while "#sandbox is ready" not in seen:
+                seen += (await proc.stdout.readline()).decode()
+            os.write(leader, f"/drs-progress {SLOW_JOB}\n".encode())
+            while "[Stop watching]" not in seen:
+                seen += (await proc.stdout.readline()).decode()
+            os.write(leader, b"!stop #1\n")
+            while "Stopped watching." not in seen:
+                seen += (await proc.stdout.readline()).decode()
+            os.write(leader, b"quit\n")
+            rest, _ = await proc.communicate()
+    finally:
+        os.close(leader)
+    out = seen + rest.decode()
+    assert proc.returncode == 0, out
+    assert f"{SLOW_JOB}  slow: succeeds after about 4 min" in out
+    assert "you › !stop #1" in out and "Traceback" not in out
