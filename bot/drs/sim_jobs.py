@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,12 @@ class Faults:
         setattr(self, name, left - 1)
         self.fired[name] = self.fired.get(name, 0) + 1
         return True
+
+    def active(self) -> dict[str, Any]:
+        """The switches set away from their defaults (what the simulator will do wrong)."""
+        default = Faults()
+        names = [f.name for f in fields(self) if f.name != "fired"]
+        return {n: getattr(self, n) for n in names if getattr(self, n) != getattr(default, n)}
 
     def holds(self, name: str) -> bool:
         """Whether the switch `name` (down, refuse_credentials) is on; counted when it is."""

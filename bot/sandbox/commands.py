@@ -130,6 +130,9 @@ def _drs(session: Session, rest: str) -> None:
         session.transcript.note("no DRS simulator in this session")
         return
     faults: Faults = simulator.faults
+    if not word:
+        session.transcript.note(f"DRS simulator faults: {faults.active() or 'none'}")
+        return
     if word in _SWITCHES:
         name, on, says = _SWITCHES[word]
         setattr(faults, name, on)

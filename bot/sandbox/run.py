@@ -17,7 +17,7 @@ from types import FrameType
 from rich.console import Console
 
 from bot.config import load_settings
-from bot.drs.sim_jobs import Faults, JobsSpec, SimJob, demo_jobs, load_jobs_spec
+from bot.drs.sim_jobs import JobsSpec, SimJob, demo_jobs, load_jobs_spec
 from bot.errors import BotError, ConfigError, UsageError
 from bot.logs import configure_logging
 from bot.sandbox.commands import COMMANDS_HELP, jobs_lines
@@ -117,9 +117,6 @@ def run_sandbox(args: argparse.Namespace) -> int:
         return EXIT_FAILED
 
 
-_NO_FAULTS = Faults()
-
-
 class _ErrorCount(logging.Handler):
     """Counts ERROR records: a bot that logs errors during the demo has failed it."""
 
@@ -184,9 +181,7 @@ def _introduce(
     if timing:
         shown = ", ".join(f"{k}={v}" for k, v in timing.items())
         transcript.note(f"from your environment: {shown}")
-    faults = {
-        k: v for k, v in vars(spec.faults).items() if k != "fired" and v != getattr(_NO_FAULTS, k)
-    }
+    faults = spec.faults.active()
     if faults:
         transcript.note(f"DRS simulator faults from the jobs file: {faults}")
 

@@ -160,6 +160,8 @@ async def test_refused_credentials_and_stalls_can_be_seen(tmp_path: Path) -> Non
         await slack.wait_for(lambda: any("no change for" in t for t in lv.replies()), WAIT)
         await lv.session.type_line("!drs refuse-credentials")
         await slack.wait_for(lambda: any("refused the bot's" in t for t in lv.replies()), WAIT)
+        await lv.session.type_line("!drs")
+        assert "DRS simulator faults: {'refuse_credentials': True}" in lv.shown
         await lv.session.type_line("!drs fail two")
         assert "`!drs fail two` is not a simulator switch" in lv.shown
         await lv.session.type_line("!frobnicate")
