@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.drs.sim_jobs import UNKNOWN_JOB_ID, Faults, SimJob, job_plan
 from bot.sandbox.slack_payloads import block_action_body, message_shortcut_body
+from bot.sandbox.slack_state import StoredMessage
 from bot.slack.cards import ACTION_REFRESH, ACTION_STOP
 from bot.slack.listeners.actions import SHORTCUT_CALLBACK_ID
 
@@ -65,7 +66,7 @@ async def run(session: Session, line: str) -> None:
         session.transcript.note(f"unknown sandbox command {line!r}. {COMMANDS_HELP}")
 
 
-def _message(session: Session, ref: str, usage: str) -> Any:
+def _message(session: Session, ref: str, usage: str) -> StoredMessage | None:
     """The stored message `#N` names, or None after a note saying what went wrong."""
     match = _MESSAGE.match(ref)
     ts = session.transcript.ts_of(int(match.group("n"))) if match else None
