@@ -25,7 +25,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
-from bot.drs.sim_jobs import Faults, SimJob, demo_jobs, load_jobs_file
+from bot.drs.sim_jobs import Faults, JobsSpec, SimJob, demo_jobs, load_jobs_spec
 from bot.drs.sim_templates import MAX_BODY, TemplateApi
 from bot.errors import UsageError
 
@@ -180,6 +180,10 @@ class DrsSimulator:
         faults = self.faults
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)  # real time: this is the network being slow
+        if faults.holds("refuse_credentials"):
+            return self._reply(401, UNAUTHORIZED)
+        if faults.holds("down"):
+            return self._reply(500, {"error_code": "DRS.10000001", "error_msg": "System error."})
         if faults.take("unauthorized_next"):
             return self._reply(401, UNAUTHORIZED)
         refusal = await self._refusal(request)
@@ -298,10 +302,11 @@ def simulator_from_env(
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    jobs = load_jobs_file(args.jobs) if getattr(args, "jobs", None) else demo_jobs()
+    spec = load_jobs_spec(args.jobs) if getattr(args, "jobs", None) else JobsSpec(demo_jobs())
     sim = simulator_from_env(
-        jobs, host=getattr(args, "host", "127.0.0.1"), port=args.port, max_clock_skew=900.0
+        spec.jobs, host=getattr(args, "host", "127.0.0.1"), port=args.port, max_clock_skew=900.0
     )
+    sim.faults = spec.faults
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

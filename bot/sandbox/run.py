@@ -10,15 +10,17 @@ import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 
 from rich.console import Console
 
 from bot.config import load_settings
-from bot.drs.sim_jobs import SimJob, demo_jobs, load_jobs_file
+from bot.drs.sim_jobs import JobsSpec, SimJob, demo_jobs, load_jobs_spec
 from bot.errors import BotError, ConfigError, UsageError
 from bot.logs import configure_logging
+from bot.sandbox.commands import COMMANDS_HELP, jobs_lines
 from bot.sandbox.harness import BOT_USER_ID, harness_env, stand_ins
 from bot.sandbox.session import USER, Session, live_bot, new_sender, script_lines
 from bot.sandbox.terminal import Transcript
@@ -27,6 +29,19 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 POLL_SECONDS = "1"  # the sandbox's jobs move in seconds; so does its watcher
+# The only settings taken from the caller's environment: timing and logging, never
+# credentials or URLs, so a real workspace or cloud account is never touched.
+TIMING_SETTINGS = (
+    "POLL_INTERVAL_SECONDS",
+    "WATCH_MAX_HOURS",
+    "POLL_CONCURRENCY",
+    "PROGRESS_REPLY_MINUTES",
+    "CARD_REFRESH_SECONDS",
+    "STALL_MINUTES",
+    "FAILURE_NOTICE_AFTER",
+    "FINAL_BROADCAST",
+    "LOG_LEVEL",
+)
 MIN_WAIT_SECONDS = 60.0
 
 DEMO_SCRIPT = """\
@@ -49,8 +64,13 @@ cutover of the orders database starts now
 HELP_LINES = (
     "Type as in Slack: `/drs-progress help`, `/drs-progress JOB_ID`, `@drs-bot watch JOB_ID` "
     "(a mention starts a thread under its line). `^N words` posts in the thread of message "
-    "#N, `^ words` in the latest thread. `quit` or Ctrl-D leaves."
+    "#N, `^ words` in the latest thread. `quit` or Ctrl-D leaves. " + COMMANDS_HELP
 )
+
+
+def timing_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The TIMING_SETTINGS set (non-empty) in `environ`; nothing else is read from it."""
+    return {name: environ[name] for name in TIMING_SETTINGS if environ.get(name)}
 
 
 def _read_script(path: str) -> list[str]:
@@ -64,16 +84,16 @@ def _read_script(path: str) -> list[str]:
         ) from None
 
 
-def _wait_limit(jobs: list[SimJob]) -> float:
+def _wait_limit(jobs: list[SimJob], poll_seconds: float) -> float:
     """Long enough for the slowest job to reach its last step, with room for polling."""
     longest = max((j.step_seconds * (len(j.steps) - 1) for j in jobs), default=0.0)
-    return max(MIN_WAIT_SECONDS, longest + 30.0)
+    return max(MIN_WAIT_SECONDS, longest + 30.0 + 3 * poll_seconds)
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
     """Run the sandbox; 0 when the bot did its part, 1 when it failed, 2 for bad files."""
     try:
-        jobs = load_jobs_file(args.jobs) if args.jobs else demo_jobs()
+        spec = load_jobs_spec(args.jobs) if args.jobs else JobsSpec(demo_jobs())
         lines = _read_script(args.script) if args.script else None
     except UsageError as exc:
         print(f"drs-bot sandbox: {exc.user_message()}", file=sys.stderr)
@@ -83,7 +103,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
         lines = script_lines(DEMO_SCRIPT)
     console = Console(highlight=False, emoji=False, soft_wrap=True)
     try:
-        return asyncio.run(_sandbox(jobs, lines, console, wait_limit=_wait_limit(jobs)))
+        return asyncio.run(_sandbox(spec, lines, console, timing_env(os.environ)))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except ConfigError as exc:
@@ -109,19 +129,19 @@ class _ErrorCount(logging.Handler):
 
 
 async def _sandbox(
-    jobs: list[SimJob], lines: list[str] | None, console: Console, *, wait_limit: float
+    spec: JobsSpec, lines: list[str] | None, console: Console, timing: dict[str, str]
 ) -> int:
     with tempfile.TemporaryDirectory(prefix="drs-sandbox-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'sandbox.sqlite3'}"
-        async with stand_ins(jobs) as (simulator, slack):
-            # Only the sandbox's own settings: whatever SLACK_/DRS_/DATABASE_ the shell holds
-            # is ignored, so a real workspace or cloud account is never touched.
+        async with stand_ins(spec.jobs) as (simulator, slack):
+            simulator.faults = spec.faults
+            # Only the sandbox's own settings plus TIMING_SETTINGS: whatever SLACK_/DRS_/
+            # DATABASE_ the shell holds is ignored.
             env = harness_env(
                 simulator,
                 slack,
                 database_url,
-                POLL_INTERVAL_SECONDS=POLL_SECONDS,
-                LOG_LEVEL=os.environ.get("LOG_LEVEL") or "WARNING",
+                **{"POLL_INTERVAL_SECONDS": POLL_SECONDS, "LOG_LEVEL": "WARNING", **timing},
             )
             settings = load_settings(env)
             configure_logging(settings)
@@ -129,20 +149,49 @@ async def _sandbox(
             logging.getLogger().addHandler(errors)
             transcript = Transcript(console, slack, names={BOT_USER_ID: "drs-bot", USER: "you"})
             slack.add_listener(transcript.on_call)
-            transcript.note(
-                f"sandbox: DRS simulator at {simulator.url} ({len(jobs)} jobs), Slack stand-in "
-                f"at {slack.url}, SQLite in {tmp}"
-            )
+            _introduce(transcript, spec, simulator.url, slack.url, tmp, timing)
             async with live_bot(settings) as (rt, url), new_sender() as sender:
-                session = Session(rt, slack, sender, transcript, f"{url}/slack/events")
+                session = Session(rt, slack, sender, transcript, f"{url}/slack/events", simulator)
                 transcript.note(f"the bot serves {url}/slack/events; #sandbox is ready")
+                wait_limit = _wait_limit(spec.jobs, settings.poll_interval_seconds)
                 code = await _interruptible(session, lines, wait_limit)
             logging.getLogger().removeHandler(errors)
             if code == EXIT_OK and errors.count:
-                transcript.problem(f"the bot logged {errors.count} error(s); see above")
+                _judge_errors(transcript, errors.count, simulator.faults.fired)
             if code == EXIT_OK and transcript.problems:
                 code = EXIT_FAILED
             return code
+
+
+def _introduce(
+    transcript: Transcript,
+    spec: JobsSpec,
+    drs_url: str,
+    slack_url: str,
+    tmp: str,
+    timing: dict[str, str],
+) -> None:
+    transcript.note(
+        f"sandbox: DRS simulator at {drs_url} ({len(spec.jobs)} jobs), Slack stand-in "
+        f"at {slack_url}, SQLite in {tmp}"
+    )
+    transcript.note("jobs you can watch (type `/drs-progress JOB_ID`), and what each will do:")
+    for line in jobs_lines(spec.jobs):
+        transcript.note(line)
+    if timing:
+        shown = ", ".join(f"{k}={v}" for k, v in timing.items())
+        transcript.note(f"from your environment: {shown}")
+    faults = spec.faults.active()
+    if faults:
+        transcript.note(f"DRS simulator faults from the jobs file: {faults}")
+
+
+def _judge_errors(transcript: Transcript, count: int, fired: dict[str, int]) -> None:
+    """Errors the bot logged fail the run, unless a fault made DRS refuse the credentials."""
+    if fired.get("refuse_credentials") or fired.get("unauthorized_next"):
+        transcript.note(f"the bot logged {count} error(s), as refused credentials should")
+    else:
+        transcript.problem(f"the bot logged {count} error(s); see above")
 
 
 async def _interruptible(session: Session, lines: list[str] | None, wait_limit: float) -> int:

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.domain.states import WatchState
+from bot.drs.simulator import DrsSimulator
 from bot.runtime import Runtime
+from bot.sandbox import commands
 from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, TEAM_ID, serving
 from bot.sandbox.slack_payloads import SlackSender, app_mention_body, slash_command_body
 from bot.sandbox.slack_standin import SlackStandIn
@@ -26,11 +28,12 @@ QUIET_SECONDS = 0.6  # a line's effects are done once Slack heard nothing for th
 SETTLE_LIMIT = 10.0  # ...or after this long, whatever the bot is still doing
 # `^3 words` posts in the thread of message #3; `^ words` in the latest thread.
 _THREAD = re.compile(r"^\^(?P<n>\d*)\s*(?P<rest>.*)$")
-_COMMENT = re.compile(r"(?:^|\s)#")
+# `#` after a space starts a comment, except `#N` (a message number, as in `!stop #3`).
+_COMMENT = re.compile(r"(?:^|\s)#(?!\d)")
 
 
 def script_lines(text: str) -> list[str]:
-    """The lines of a script, as typed: `#` starts a comment; blank lines are skipped."""
+    """The lines of a script, as typed: `#` starts a comment (`#3` does not); no blank lines."""
     lines = []
     for raw in text.splitlines():
         line = _COMMENT.split(raw, maxsplit=1)[0].strip()
@@ -66,7 +69,11 @@ class Session:
     sender: SlackSender
     transcript: Transcript
     events_url: str
+    simulator: DrsSimulator | None = None  # for the `!drs ...` fault switches
     last_thread: str | None = None
+    channel: str = CHANNEL
+    user: str = USER
+    team_id: str = TEAM_ID
 
     @property
     def command(self) -> str:
@@ -87,7 +94,9 @@ class Session:
             line = match.group("rest").strip()
             if not line:
                 return
-        if line.startswith("/"):
+        if line.startswith("!") and thread_ts is None:
+            await commands.run(self, line)
+        elif line.startswith("/"):
             await self._slash(line, thread_ts)
         elif line.startswith("@"):
             await self._mention(line, thread_ts)
@@ -122,7 +131,7 @@ class Session:
             text=text, command=name, team_id=TEAM_ID, channel_id=CHANNEL, user_id=USER,
             response_url=response_url,
         )  # fmt: skip
-        await self._send(body, response_key=response_url.rsplit("/", 1)[-1])
+        await self.send(body, response_key=response_url.rsplit("/", 1)[-1])
 
     async def _mention(self, line: str, thread_ts: str | None) -> None:
         # "@anyname words": Slack delivers the mention as <@BOT_ID>, whatever name was typed.
@@ -135,9 +144,9 @@ class Session:
             text=text, team_id=TEAM_ID, channel_id=CHANNEL, user_id=USER, ts=msg.ts,
             thread_ts=thread_ts, bot_user_id=BOT_USER_ID,
         )  # fmt: skip
-        await self._send(body)
+        await self.send(body)
 
-    async def _send(self, body: bytes, *, response_key: str | None = None) -> None:
+    async def send(self, body: bytes, *, response_key: str | None = None) -> None:
         try:
             response = await self.sender.send(self.events_url, body)
         except Exception as exc:  # the bot is a separate server: say what broke, go on

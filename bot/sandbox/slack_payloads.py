@@ -175,14 +175,17 @@ def message_shortcut_body(
     thread_ts: str | None = None,
     response_url: str,
     message_user: str = "U0OTHER",
+    message_blocks: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """A message shortcut (`message_action`) chosen on a message."""
+    """A message shortcut (`message_action`) chosen on a message (with its blocks, if any)."""
     message: dict[str, Any] = {
         "type": "message",
         "user": message_user,
         "ts": message_ts,
         "text": message_text,
     }
+    if message_blocks:
+        message["blocks"] = message_blocks
     if thread_ts is not None:
         message["thread_ts"] = thread_ts
     return _payload(

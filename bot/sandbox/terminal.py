@@ -18,6 +18,11 @@ from bot.sandbox.slack_standin import Call, SlackStandIn, StoredMessage
 _LINK = re.compile(r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>")
 _DATE = re.compile(r"<!date\^(?P<ts>\d+)\^[^|>]*\|(?P<fallback>[^>]*)>")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+# Card lines the phone text already says: the title (job ID), the phase and rows fields.
+_CARD_TITLE = re.compile(r"DRS template import `[^`]*`$")
+_CARD_FIELDS = "Phase "
+# The "Last checked" date changes on every refresh: not news by itself.
+_CHECKED = re.compile(r"^Last checked .*?(?: {2}|$)")
 # Methods that only read: nothing a person would see in Slack.
 _QUIET = {"auth.test", "chat.getPermalink", "conversations.info", "users.info"}
 _YOU = "(only visible to you)"
@@ -95,6 +100,23 @@ def block_lines(blocks: list[dict[str, Any]], names: dict[str, str] | None = Non
 _plain = plain
 
 
+def detail_lines(head: str, lines: list[str]) -> list[str]:
+    """The block lines that say more than the message's `head` text (buttons aside).
+
+    E.g. a failure's next step, a card's "Already finished when asked" and its notes.
+    """
+    details = []
+    for line in lines:
+        if _is_button(line) or line == head or _CARD_TITLE.search(line):
+            continue
+        if line.startswith(_CARD_FIELDS):
+            continue
+        line = _CHECKED.sub("", line).strip()
+        if line:
+            details.append(line)
+    return details
+
+
 class Transcript:
     """Renders every visible Slack change as it happens; numbers messages `#1`, `#2`, ...
 
@@ -118,6 +140,7 @@ class Transcript:
         self.problems: list[str] = []
         self.last_activity = time.monotonic()
         self._edits: dict[str, str] = {}
+        self._shown: dict[str, list[str]] = {}  # detail lines already shown, per message
 
     # -- numbering ---------------------------------------------------------------------------
 
@@ -207,8 +230,17 @@ class Transcript:
             name = str(call.params.get("name") or "").strip(":")
             self._line(2, f"#{self.label(ts)}", f"reaction {Emoji.replace(f':{name}:')} :{name}:")
 
+    def _new_details(self, msg: StoredMessage, head: str) -> list[str]:
+        """Detail lines of `msg` not shown for it before (each shown once, when it appears)."""
+        details = detail_lines(head, self._blocks(msg.blocks))
+        shown = self._shown.setdefault(msg.ts, [])
+        new = [line for line in details if line not in shown]
+        shown.extend(new)
+        return new
+
     def _posted(self, msg: StoredMessage) -> None:
         lines = [self._plain(msg.text)]
+        lines += self._new_details(msg, lines[0])
         buttons = [line for line in self._blocks(msg.blocks) if _is_button(line)]
         if msg.is_reply and msg.thread_ts is not None:
             head = f"↳ #{self.label(msg.thread_ts)}"
@@ -218,20 +250,25 @@ class Transcript:
             if msg.reply_broadcast:
                 head += " (also sent to the channel)"
             self._line(4, head, lines[0], style="green")
+            self._body(8, lines[1:])
             self._body(8, buttons, dim=True)
         else:
             self._line(0, f"#{self.label(msg.ts)} {self.bot_name} ›", lines[0], style="green")
+            self._body(4, lines[1:])
             self._body(4, buttons, dim=True)
         self._edits[msg.ts] = msg.text
 
     def _edited(self, msg: StoredMessage) -> None:
+        head = self._plain(msg.text)
+        indent = 6 if msg.is_reply else 2
         if self._edits.get(msg.ts) == msg.text and msg.history:
             # Same phone text, new details (e.g. "last checked"): one quiet line, not a repeat.
-            self._line(2, f"#{self.label(msg.ts)} refreshed ›", self._plain(msg.text), dim=True)
+            self._line(2, f"#{self.label(msg.ts)} refreshed ›", head, dim=True)
+            self._body(indent + 4, self._new_details(msg, head))
             return
         self._edits[msg.ts] = msg.text
-        indent = 6 if msg.is_reply else 2
-        self._line(indent, f"#{self.label(msg.ts)} edited ›", self._plain(msg.text), style="green")
+        self._line(indent, f"#{self.label(msg.ts)} edited ›", head, style="green")
+        self._body(indent + 4, self._new_details(msg, head))
         if not any(_is_button(line) for line in self._blocks(msg.blocks)):
             self._body(indent + 4, ["(no buttons any more)"], dim=True)
 

@@ -1,4 +1,4 @@
-"""`drs-bot simulator` as a real process: prints its URL, serves jobs, takes env credentials."""
+"""`drs-bot simulator` as a real process (URL, jobs, env credentials, faults); strict jobs files."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
-from bot.drs.sim_jobs import demo_jobs
+from bot.drs.sim_jobs import demo_jobs, parse_jobs_spec
+from bot.errors import UsageError
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
+OTHER = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21"
 PROJECT = "054ba152d480d55b2f5dc0069e7ddef0"
 _OURS = ("DRS_", "IAM_", "HUAWEICLOUD_", "SLACK_")
 
@@ -113,3 +116,79 @@ async def test_logs_each_request_at_debug_and_answers_a_bad_token_with_a_token_e
     logged = (await proc.stderr.read()).decode()
     assert f"DEBUG bot.drs.simulator: GET {path}?limit=5" in logged
     assert "sim-tok" not in logged
+
+
+def job(**extra: object) -> dict[str, object]:
+    return {"job_id": JOB, "steps": [{"send_success": False}], **extra}
+
+
+@pytest.mark.parametrize(
+    ("document", "names"),
+    [
+        ({"jobs": [job(), job(job_id=OTHER, stepseconds=5)]}, "jobs[1].stepseconds is not a known"),
+        ({"jobs": [job(step_seconds="5")]}, 'jobs[0].step_seconds must be a number >= 0, not "5"'),
+        ({"jobs": [job(step_seconds=True)]}, "jobs[0].step_seconds must be a number >= 0"),
+        ({"jobs": [job(name=7)]}, "jobs[0].name must be a string, not 7"),
+        ({"jobs": [job(steps={"send_success": True})]}, "jobs[0].steps must be a non-empty list"),
+        ({"jobs": [job()], "fault": {}}, "fault is not a known key (known at the top level: jobs"),
+        ({"jobs": [job()], "faults": {"down": "yes"}}, "faults.down must be true or false"),
+        ({"jobs": [job()], "faults": {"fail_next": 1.5}}, "faults.fail_next must be a whole"),
+        ({"jobs": [job()], "faults": {"offline": True}}, "faults.offline is not a known key"),
+        ({"jobs": ["x"]}, "jobs[0] must be a JSON object"),
+    ],
+)
+def test_jobs_file_refuses_unknown_keys_and_wrong_types(
+    document: dict[str, object], names: str
+) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_jobs_spec(document, "jobs.json")
+    assert names in str(info.value)
+
+
+def test_jobs_file_keeps_the_contract_keys_and_reads_faults() -> None:
+    details = {"name": "orders", "engine_type": "mysql", "job_direction": "up", "status": "x"}
+    spec = parse_jobs_spec(
+        {"jobs": [job(step_seconds=0, project_id=PROJECT, **details)], "faults": {"fail_next": 2}}
+    )
+    assert spec.jobs[0].details == {**details, "project_id": PROJECT}
+    assert spec.jobs[0].step_seconds == 0.0
+    assert (spec.faults.fail_next, spec.faults.down) == (2, False)
+    assert parse_jobs_spec([job()]).jobs[0].job_id == JOB  # a bare list is still a jobs file
+
+
+async def test_unknown_key_in_jobs_file_exits_2_naming_it(tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs.json"
+    jobs.write_text(json.dumps({"jobs": [job(step_second=1)]}))
+    proc = await asyncio.create_subprocess_exec(
+        *command("simulator", "--port", "0", "--jobs", str(jobs)),
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 2
+    assert b"jobs[0].step_second is not a known key" in err and b"step_seconds" in err
+    assert b"Traceback" not in err
+
+
+async def test_jobs_file_faults_make_the_simulator_fail(tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs.json"
+    jobs.write_text(json.dumps({"jobs": [job()], "faults": {"fail_next": 1, "down": False}}))
+    proc, url = await start("--jobs", str(jobs), env=clean_env())
+    path = f"/v5/{PROJECT}/jobs/{JOB}/db-object/template/progress"
+    try:
+        async with httpx.AsyncClient(base_url=url) as http:
+            first, second = await http.get(path), await http.get(path)
+        assert first.status_code == 500 and first.json()["error_code"] == "DRS.10000001"
+        assert second.status_code == 200
+    finally:
+        await stop(proc)
+
+    jobs.write_text(json.dumps({"jobs": [job()], "faults": {"refuse_credentials": True}}))
+    proc, url = await start("--jobs", str(jobs), env=clean_env())
+    try:
+        async with httpx.AsyncClient(base_url=url) as http:
+            refused = await http.get(path)
+        assert refused.status_code == 401 and refused.json()["error_code"] == "APIGW.0301"
+    finally:
+        await stop(proc)

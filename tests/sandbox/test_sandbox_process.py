@@ -1,4 +1,4 @@
-"""`drs-bot sandbox` as a real process: clean env, stdin closed, scripts, the demo, bad files."""
+"""`drs-bot sandbox` as a real process: clean env, scripts, the demo, timing, faults, bad files."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 DRS_BOT = str(Path(sys.executable).with_name("drs-bot"))
 OK_JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 BAD_JOB = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21"
+SLOW_JOB = "5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10"
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -45,19 +46,20 @@ async def sandbox(*args: str, cwd: Path, env: dict[str, str] | None = None) -> t
     return int(proc.returncode or 0), out.decode()
 
 
-def write_jobs(path: Path) -> Path:
-    def job(job_id: str, final: str, rows: str) -> dict[str, object]:
-        return {
-            "job_id": job_id,
-            "step_seconds": 1,
-            "steps": [
-                {"send_success": False},
-                {"send_success": True, "parsed_success_number": "1200"},
-                {"send_success": True, "process_status": final, "parsed_success_number": rows},
-            ],
-        }
+def write_job(job_id: str, final: str, rows: str = "7") -> dict[str, object]:
+    return {
+        "job_id": job_id,
+        "step_seconds": 1,
+        "steps": [
+            {"send_success": False},
+            {"send_success": True, "parsed_success_number": "1200"},
+            {"send_success": True, "process_status": final, "parsed_success_number": rows},
+        ],
+    }
 
-    jobs = [job(OK_JOB, "success", "98765"), job(BAD_JOB, "failed", "7")]
+
+def write_jobs(path: Path) -> Path:
+    jobs = [write_job(OK_JOB, "success", "98765"), write_job(BAD_JOB, "failed", "7")]
     path.write_text(json.dumps({"jobs": jobs}))
     return path
 
@@ -148,3 +150,89 @@ async def test_interactive_prompt_answers_and_quits_cleanly(tmp_path: Path) -> N
     assert proc.returncode == 0, out
     assert "No DRS jobs are watched in this channel" in out
     assert "bye" in out and "Traceback" not in out
+
+
+async def test_start_lists_the_jobs_and_timing_from_the_env_is_honoured(tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs.json"
+    never = {"job_id": OK_JOB, "step_seconds": 1, "steps": [{"send_success": True}]}
+    jobs.write_text(json.dumps({"jobs": [never, write_job(BAD_JOB, "failed")]}))
+    script = tmp_path / "stall.txt"
+    script.write_text(f"/drs-progress {OK_JOB}\n!wait 4\n!stop #1   # the card's button\n")
+    env = clean_env(STALL_MINUTES="0.02", DRS_AUTH_TOKEN="not-the-sandboxes")
+    code, out = await sandbox("--jobs", str(jobs), "--script", str(script), cwd=tmp_path, env=env)
+    assert code == 0, out
+    assert f"{OK_JOB}  never finishes" in out and f"{BAD_JOB}  fails after about 2 s" in out
+    assert "unknown: DRS answers that the job does not exist" in out
+    assert "from your environment: STALL_MINUTES=0.02" in out
+    assert "DRS_AUTH_TOKEN" not in out and "not-the-sandboxes" not in out
+    assert "no change for" in out  # the stall notice, after 1.2 s instead of 30 min
+    assert "done: 1 stopped" in out
+
+
+async def test_a_jobs_file_fault_section_refuses_the_credentials(tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs.json"
+    job = {"job_id": OK_JOB, "steps": [{"send_success": True}]}
+    jobs.write_text(json.dumps({"jobs": [job], "faults": {"refuse_credentials": True}}))
+    script = tmp_path / "check.txt"
+    script.write_text(f"/drs-progress status {OK_JOB}\n")
+    code, out = await sandbox("--jobs", str(jobs), "--script", str(script), cwd=tmp_path)
+    assert code == 0, out
+    assert "faults from the jobs file: {'refuse_credentials': True}" in out
+    assert "DRS refused DRS_AUTH_TOKEN" in out  # the sandbox signs in with a token
+
+
+@pytest.mark.parametrize(
+    ("jobs", "env", "says"),
+    [
+        ({"jobs": [], "fault": {}}, {}, "fault is not a known key"),
+        (
+            {"jobs": [{"job_id": OK_JOB, "steps": [{}], "step_seconds": "1"}]},
+            {},
+            'jobs[0].step_seconds must be a number >= 0, not "1" (a string)',
+        ),
+        ({"jobs": []}, {"STALL_MINUTES": "soon"}, "STALL_MINUTES"),
+    ],
+)
+async def test_bad_jobs_files_and_timing_values_exit_2(
+    tmp_path: Path, jobs: dict[str, object], env: dict[str, str], says: str
+) -> None:
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps(jobs))
+    code, out = await sandbox("--jobs", str(path), cwd=tmp_path, env=clean_env(**env))
+    assert code == 2, out
+    assert says in out and "Traceback" not in out
+
+
+async def test_interactive_buttons_are_pressed_with_bang_commands(tmp_path: Path) -> None:
+    """At a terminal: the start lists the jobs and `!stop #1` presses the card's button."""
+    leader, follower = pty.openpty()
+    proc = await asyncio.create_subprocess_exec(
+        DRS_BOT,
+        "sandbox",
+        env=clean_env(),
+        cwd=tmp_path,
+        stdin=follower,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    os.close(follower)
+    try:
+        assert proc.stdout is not None
+        seen = ""
+        async with asyncio.timeout(60):
+            while "#sandbox is ready" not in seen:
+                seen += (await proc.stdout.readline()).decode()
+            os.write(leader, f"/drs-progress {SLOW_JOB}\n".encode())
+            while "[Stop watching]" not in seen:
+                seen += (await proc.stdout.readline()).decode()
+            os.write(leader, b"!stop #1\n")
+            while "Stopped watching." not in seen:
+                seen += (await proc.stdout.readline()).decode()
+            os.write(leader, b"quit\n")
+            rest, _ = await proc.communicate()
+    finally:
+        os.close(leader)
+    out = seen + rest.decode()
+    assert proc.returncode == 0, out
+    assert f"{SLOW_JOB}  slow: succeeds after about 4 min" in out
+    assert "you › !stop #1" in out and "Traceback" not in out

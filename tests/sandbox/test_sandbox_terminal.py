@@ -14,7 +14,7 @@ from bot.config import load_settings
 from bot.drs.sim_jobs import SimJob
 from bot.sandbox.harness import BOT_USER_ID, harness_env, stand_ins
 from bot.sandbox.session import CHANNEL, Session, live_bot, new_sender, script_lines
-from bot.sandbox.terminal import Transcript, block_lines, plain
+from bot.sandbox.terminal import Transcript, block_lines, detail_lines, plain
 
 FOREVER = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 
@@ -119,3 +119,22 @@ async def test_waiting_for_a_job_that_never_ends_gives_up_with_its_id(live: Live
     await live.session.type_line("/drs-progress stop all")
     assert await live.session.wait_for_watches(5) == []
     assert (await live.session.ended_watches()) == {"stopped": 1}
+
+
+def test_detail_lines_keep_what_the_text_does_not_say() -> None:
+    head = "DRS c7debc9c…jb20r: succeeded, 500 rows"
+    lines = [
+        "✅ DRS template import `c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r`",
+        "Phase ✅ succeeded · Rows parsed 500 · Upload complete",
+        ":checkered_flag: Already finished when asked; not watched.",
+        "⚠ DRS is not answering; still trying.",
+        "Last checked 2026-11-29 08:50 UTC  Asked by @you",
+        "Last checked 2026-11-29 08:51 UTC",
+        head,
+        "[Refresh]  [Stop watching]",
+    ]
+    assert detail_lines(head, lines) == [
+        ":checkered_flag: Already finished when asked; not watched.",
+        "⚠ DRS is not answering; still trying.",
+        "Asked by @you",
+    ]

@@ -142,3 +142,16 @@ class _SdkClock:
 
     def now(self) -> float:
         return float(self._now)
+
+
+def test_a_shortcut_on_a_message_with_blocks_carries_them() -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "`c7debc9c-...`"}}]
+    body = message_shortcut_body(
+        callback_id="cb",
+        message_ts="7.7",
+        message_text="card",
+        message_blocks=blocks,
+        response_url="http://x/r",
+    )
+    payload = json.loads(parse_qs(body.decode())["payload"][0])
+    assert payload["message"]["blocks"] == blocks
