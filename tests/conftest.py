@@ -1,9 +1,10 @@
 """Shared fixtures: fresh migrated databases, SQLite in tmp_path and PostgreSQL per session.
 
 `db_url` / `db_engine` / `db_sessions` run a test once on each database (ids `sqlite`,
-`postgres`). PostgreSQL comes from TEST_DATABASE_URL (default the local `test` database);
-a uniquely named database is created from it and dropped at the end. When PostgreSQL does
-not answer the PostgreSQL tests FAIL (never skip): `.ci/run` starts it.
+`postgres`). PostgreSQL is TEST_DATABASE_URL when set, else the local `test` database when
+127.0.0.1:5432 answers, else a throwaway server the session starts and stops (`tests/pgserver.py`);
+uniquely named databases are created on it and dropped at the end. When no PostgreSQL can be
+had the PostgreSQL tests FAIL (never skip).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade
 from bot.store.models import Base
+from tests import pgserver
 
-DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 T = TypeVar("T")
 
 
@@ -44,44 +45,39 @@ async def migrate_url(url: str) -> None:
         await engine.dispose()
 
 
-def pg_admin_dsn() -> str:
-    """TEST_DATABASE_URL as a plain libpq DSN (asyncpg's own spelling)."""
-    url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL))
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def pg_url_for(database: str, *, scheme: str = "postgresql") -> str:
+def pg_url_for(admin_dsn: str, database: str, *, scheme: str = "postgresql") -> str:
     """A URL for `database` on the test server, spelt `postgresql://` or `postgres://`."""
-    url = make_url(pg_admin_dsn()).set(database=database).render_as_string(hide_password=False)
+    url = make_url(admin_dsn).set(database=database).render_as_string(hide_password=False)
     return scheme + url.removeprefix("postgresql")
 
 
-async def _pg_admin(sql: str) -> None:
-    conn = await asyncpg.connect(pg_admin_dsn(), timeout=10)
+async def _pg_admin(admin_dsn: str, sql: str) -> None:
+    conn = await asyncpg.connect(admin_dsn, timeout=10)
     try:
         await conn.execute(sql)
     finally:
         await conn.close()
 
 
-def create_pg_database(prefix: str = "drs_test") -> str:
+def create_pg_database(admin_dsn: str, prefix: str = "drs_test") -> str:
     """Create an empty uniquely named database; FAIL the test when PostgreSQL is down."""
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     try:
-        run_in_thread(_pg_admin(f'CREATE DATABASE "{name}"'))
+        run_in_thread(_pg_admin(admin_dsn, f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        shown = make_url(pg_admin_dsn()).render_as_string(hide_password=True)
+        shown = make_url(admin_dsn).render_as_string(hide_password=True)
         pytest.fail(
-            f"PostgreSQL at {shown} (TEST_DATABASE_URL) is not usable: {type(exc).__name__}: "
-            f"{exc}. Start it (.ci/run does: pg_ctlcluster --skip-systemctl-redirect "
-            "$(ls /etc/postgresql) main start); PostgreSQL tests are never skipped.",
+            f"PostgreSQL at {shown} is not usable: {type(exc).__name__}: {exc}. It is "
+            "TEST_DATABASE_URL when set, else whatever answers on 127.0.0.1:5432; unset the one "
+            "or stop the other to let the tests start their own. PostgreSQL tests are never "
+            "skipped.",
             pytrace=False,
         )
     return name
 
 
-def drop_pg_database(name: str) -> None:
-    run_in_thread(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def drop_pg_database(admin_dsn: str, name: str) -> None:
+    run_in_thread(_pg_admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 # ---- SQLite ------------------------------------------------------------------------------
@@ -107,13 +103,31 @@ def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def _pg_session_database() -> Iterator[str]:
-    name = create_pg_database()
+def pg_admin_dsn() -> Iterator[str]:
+    """The session's PostgreSQL as a plain libpq DSN; a server started for it stops at the end."""
     try:
-        run_in_thread(migrate_url(pg_url_for(name)))
-        yield pg_url_for(name)
+        url, server = pgserver.resolve()
+    except pgserver.PostgresUnavailable as exc:
+        problem = str(exc)
+    else:
+        problem = ""
+    if problem:  # failed outside the except block, so the report is this sentence alone
+        pytest.fail(f"no PostgreSQL for the tests (they never skip): {problem}", pytrace=False)
+    try:
+        yield make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     finally:
-        drop_pg_database(name)
+        if server is not None:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def _pg_session_database(pg_admin_dsn: str) -> Iterator[str]:
+    name = create_pg_database(pg_admin_dsn)
+    try:
+        run_in_thread(migrate_url(pg_url_for(pg_admin_dsn, name)))
+        yield pg_url_for(pg_admin_dsn, name)
+    finally:
+        drop_pg_database(pg_admin_dsn, name)
 
 
 @pytest.fixture
@@ -133,7 +147,7 @@ def pg_url(_pg_session_database: str) -> str:
 
 
 @pytest.fixture
-def empty_pg_url() -> Iterator[Callable[..., str]]:
+def empty_pg_url(pg_admin_dsn: str) -> Iterator[Callable[..., str]]:
     """Factory: URL of a new empty (un-migrated) PostgreSQL database, dropped after the test.
 
     `empty_pg_url(scheme="postgres")` spells it the Heroku way.
@@ -141,12 +155,12 @@ def empty_pg_url() -> Iterator[Callable[..., str]]:
     made: list[str] = []
 
     def _make(scheme: str = "postgresql") -> str:
-        made.append(create_pg_database("drs_empty"))
-        return pg_url_for(made[-1], scheme=scheme)
+        made.append(create_pg_database(pg_admin_dsn, "drs_empty"))
+        return pg_url_for(pg_admin_dsn, made[-1], scheme=scheme)
 
     yield _make
     for name in made:
-        drop_pg_database(name)
+        drop_pg_database(pg_admin_dsn, name)
 
 
 # ---- either database ---------------------------------------------------------------------
