@@ -230,3 +230,10 @@ def no_job_id_in_message(command_name: str, bot_user_id: str | None) -> Message:
         f"of 8-4-4-4-12, like {EXAMPLE_JOB_ID}; mention me in the thread with "
         f"{in_thread('watch JOB_ID')}, or use {in_channel('JOB_ID')} in the channel."
     )
+
+
+def already_finished(job_id: str, permalink: str | None) -> Message:
+    """Asked again for a job whose final card is already here: a link, not a second card."""
+    see = f" {link(permalink, 'See its final card')}." if permalink else ""
+    body = f":information_source: `{escape(job_id)}` has already finished; its card is here.{see}"
+    return Message(f"DRS {short_job_id(job_id)}: already finished, card above", [section(body)])

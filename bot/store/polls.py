@@ -186,6 +186,9 @@ class WatchView:
     expires_at: datetime
     requested_by: str
     joined_by: list[str]
+    team_id: str
+    channel_id: str
+    thread_key: str  # "" for the channel itself
 
 
 _VIEW_COLUMNS = [getattr(Watch, name) for name in WatchView.__slots__]
