@@ -7,6 +7,7 @@ Every entry point (slash command, mentions, the message shortcut, direct message
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from string import ascii_lowercase, digits
 from urllib.parse import parse_qsl, urlsplit
@@ -176,3 +177,38 @@ def parse_short_ref(text: str) -> ShortRef | None:
     if plausible and _fits(value, _SHAPE[: len(value)]):
         return ShortRef(value)
     return None
+
+
+# A job as typed: a checked full ID, or a short form resolved against this channel's watches.
+JobRef = str | ShortRef
+
+
+def _near_id(word: str) -> bool:
+    """A word in prose that is a job ID gone wrong (cut short, a character too many)."""
+    return word.count("-") + word.count("—") + word.count("–") >= 2 or len(word) >= 20
+
+
+def job_refs(words: list[str]) -> list[JobRef]:
+    """The jobs a command's words name, by the rule every surface uses (`job_ids_in`).
+
+    Words that name no job are prose and skipped once a full ID is found, unless one is an ID
+    gone wrong; short forms count only when every word names a job.
+    """
+    refs: list[JobRef] = []
+    prose: list[str] = []
+    for word in words:
+        found = job_ids_in(word)
+        short = None if found else parse_short_ref(word)
+        refs.extend(found or ([short] if short else []))
+        if not found and short is None:
+            prose.append(word)
+    if not prose:
+        return _unique(refs)
+    wrong = [w for w in prose if _near_id(w)] or ([] if refs else prose)
+    # parse_job_id raises InvalidJobId saying what is wrong with the first such word
+    checked = [parse_job_id(w) for w in wrong]
+    return _unique([r for r in refs if isinstance(r, str)] + checked)
+
+
+def _unique(refs: Sequence[JobRef]) -> list[JobRef]:
+    return list(dict.fromkeys(refs))

@@ -181,6 +181,29 @@ def unknown_option(quoted: str, languages: Sequence[str], form: Form) -> str:
     )
 
 
+def unknown_option_value(quoted: str, option: str, known: Sequence[str], form: Form) -> str:
+    if option == "--type":
+        return (
+            f"{quoted} is not a known `--type`; the only type is `column` (leave the option "
+            f"out for the default). Right form: {form('JOB_ID --type column')}."
+        )
+    values = " or ".join(f"`{value}`" for value in known)
+    right = form("JOB_ID --lang zh-cn")
+    return f"{quoted} is not a known `{option}`; use {values}. Right form: {right}."
+
+
+def option_twice(quoted: str) -> str:
+    return f"The option {quoted} is given twice with different values; give it once."
+
+
+def takes_no_options(verb: str, form: Form) -> str:
+    right = form(verb if verb != "stop" else "stop JOB_ID")
+    return (
+        f"`{verb}` takes no options (`--type` and `--lang` apply to watching and status). "
+        f"Right form: {right}."
+    )
+
+
 def mention_form(bot_user_id: str | None) -> str:
     """How to mention the bot in a right-form line: its real mention, else its display name."""
     return f"<@{bot_user_id}>" if bot_user_id and USER_ID.match(bot_user_id) else "@drs-progress"

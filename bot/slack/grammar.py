@@ -8,24 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
-from bot.drs.jobid import (
-    ShortRef,
-    clean_token,
-    job_ids_in,
-    parse_job_id,
-    parse_short_ref,
-    quote_input,
-)
+from bot.drs.jobid import JobRef, clean_token, job_ids_in, job_refs, quote_input
 from bot.errors import InvalidJobId, UsageError
 from bot.render import answers
 
 MAX_JOBS = 5
 TYPES = ("column",)
 LANGUAGES = tuple(lang.value for lang in Language)
-_LANG_VALUES = " or ".join(f"`{lang}`" for lang in LANGUAGES)
-
-# A job as typed: a checked full ID, or a short form resolved against this channel's watches.
-JobRef = str | ShortRef
 
 
 @dataclass(frozen=True)
@@ -129,32 +118,20 @@ def _take_options(words: list[str], form: _Form) -> tuple[list[str], _Options]:
 
 def _set_option(opts: _Options, word: str, attr: str, raw: str, form: _Form) -> None:
     value = clean_token(raw).lower().translate(_DASHES)
-    if attr == "job_type" and value not in TYPES:
-        raise UsageError(
-            f"{quote_input(value)} is not a known `--type`; the only type is `column` "
-            f"(leave the option out for the default). Right form: "
-            f"{form('JOB_ID --type column')}."
-        )
-    if attr == "language" and value not in LANGUAGES:
-        raise UsageError(
-            f"{quote_input(value)} is not a known `--lang`; use {_LANG_VALUES}. "
-            f"Right form: {form('JOB_ID --lang zh-cn')}."
-        )
+    known = TYPES if attr == "job_type" else LANGUAGES
+    if value not in known:
+        option = "--type" if attr == "job_type" else "--lang"
+        raise UsageError(answers.unknown_option_value(quote_input(value), option, known, form))
     current = getattr(opts, attr)
     if current is not None and current != value:
-        raise UsageError(
-            f"The option {quote_input(word)} is given twice with different values; give it once."
-        )
+        raise UsageError(answers.option_twice(quote_input(word)))
     setattr(opts, attr, value)
     opts.given = True
 
 
 def _no_options(opts: _Options, verb: str, form: _Form) -> None:
     if opts.given:
-        raise UsageError(
-            f"`{verb}` takes no options (`--type` and `--lang` apply to watching and status). "
-            f"Right form: {form(verb if verb != 'stop' else 'stop JOB_ID')}."
-        )
+        raise UsageError(answers.takes_no_options(verb, form))
 
 
 def _looks_like_id(word: str) -> bool:
@@ -164,37 +141,6 @@ def _looks_like_id(word: str) -> bool:
         or word.count("-") >= 2
         or len(word) >= 20
     )
-
-
-def _near_id(word: str) -> bool:
-    """A word in prose that is a job ID gone wrong (cut short, a character too many)."""
-    return word.count("-") + word.count("—") + word.count("–") >= 2 or len(word) >= 20
-
-
-def _job_refs(words: list[str]) -> list[JobRef]:
-    """The jobs `words` name, by the one rule every surface uses (`job_ids_in`).
-
-    Words that name no job are prose and skipped once a full ID is found, unless one is an ID
-    gone wrong; short forms count only when every word names a job.
-    """
-    refs: list[JobRef] = []
-    prose: list[str] = []
-    for word in words:
-        found = job_ids_in(word)
-        short = None if found else parse_short_ref(word)
-        refs.extend(found or ([short] if short else []))
-        if not found and short is None:
-            prose.append(word)
-    if not prose:
-        return _unique(refs)
-    wrong = [w for w in prose if _near_id(w)] or ([] if refs else prose)
-    if wrong:
-        parse_job_id(wrong[0])  # raises InvalidJobId saying what is wrong with it
-    return _unique([r for r in refs if isinstance(r, str)])
-
-
-def _unique(refs: list[JobRef]) -> list[JobRef]:
-    return list(dict.fromkeys(refs))
 
 
 def _suggestion(word: str) -> str | None:
@@ -233,7 +179,7 @@ def _list(args: list[str], opts: _Options, form: _Form) -> Command:
 
 
 def _one_job(verb: str, args: list[str], form: _Form) -> JobRef:
-    refs = _job_refs(args) if args else []
+    refs = job_refs(args) if args else []
     if len(refs) != 1:
         got = "no job ID" if not args else f"{len(refs) or len(args)} given"
         raise UsageError(
@@ -260,7 +206,7 @@ def _stop(args: list[str], opts: _Options, form: _Form) -> Command:
             f"`stop` needs a job ID or `all`. Right form: {form('stop JOB_ID')} "
             f"or {form('stop all')}."
         )
-    refs = _job_refs(args)
+    refs = job_refs(args)
     if len(refs) != 1:
         got = f"{len(refs) or len(args)} job IDs"
         raise UsageError(
@@ -286,7 +232,7 @@ def _default(args: list[str], opts: _Options, form: _Form) -> Command:
 
 
 def _many(args: list[str], form: _Form) -> tuple[JobRef, ...]:
-    refs = _job_refs(args)
+    refs = job_refs(args)
     if len(refs) > MAX_JOBS:
         raise UsageError(
             f"Too many job IDs: at most {MAX_JOBS} at a time. Right form: "
