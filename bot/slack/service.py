@@ -50,15 +50,25 @@ async def query_now(
 
 
 async def status(
-    rt: Runtime, job_id: str, *, job_type: str | None, language: str | None, say: Say
+    rt: Runtime,
+    job_id: str,
+    *,
+    job_type: str | None,
+    language: str | None,
+    say: Say,
+    in_thread: bool = False,
 ) -> None:
-    """A one-off private answer: nothing stored, nothing watched."""
+    """A one-off private answer: nothing stored, nothing watched.
+
+    In a thread the slash command cannot run, so the answer does not suggest it.
+    """
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc))
         return
-    await say(cards.status_message(progress, job_type=job_type, command_name=rt.command))
+    command_name = None if in_thread else rt.command
+    await say(cards.status_message(progress, job_type=job_type, command_name=command_name))
 
 
 async def permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:

@@ -184,3 +184,18 @@ async def test_asking_again_for_a_finished_job_links_to_its_final_card(bot: Harn
     _, failed = await slash(bot, FAILED)  # another job still gets its own card
     assert len([m for m in bot.slack.messages(CHANNEL) if not m.is_reply]) == 2
     assert failed.calls == [{"delete_original": True}]
+
+
+async def test_answers_in_a_thread_never_suggest_the_slash_command(bot: Harness) -> None:
+    parent = "1699999999.000100"
+    context = context_for(bot, thread_ts=parent)
+    context["bot_user_id"] = BOT_USER_ID
+    for text in (f"status {RUNNING}", "stop", "stop c7debc9c"):
+        event = {"user": USER, "channel": CHANNEL, "ts": "1700000000.1", "thread_ts": parent}
+        await handle_mention(Calls(), event | {"text": f"<@{BOT_USER_ID}> {text}"}, context)
+    answers = bot.slack.ephemerals()
+    assert len(answers) == 3
+    for answer in answers:
+        assert "/drs-progress" not in answer.text + str(answer.blocks)
+    assert f"<@{BOT_USER_ID}> `list`" in str(answers[1].blocks)  # nothing to stop here
+    assert f"<@{BOT_USER_ID}> `status JOB_ID`" in str(answers[2].blocks)  # no watch matches

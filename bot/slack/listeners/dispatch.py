@@ -108,7 +108,12 @@ async def _call_service(rt: Runtime, command: Work, place: Place, *, say: Say, s
         job_id = await control.resolve(rt, place, command.job_id, say=settle)
         if job_id is not None:
             await service.status(
-                rt, job_id, job_type=command.job_type, language=command.language, say=settle
+                rt,
+                job_id,
+                job_type=command.job_type,
+                language=command.language,
+                say=settle,
+                in_thread=place.thread_ts is not None,
             )
     elif isinstance(command, Watch):
         for ref in command.job_ids:
