@@ -55,7 +55,7 @@ def _help_threads(bot: str) -> str:
 def help_message(command_name: str, *, bot_user_id: str | None = None) -> Message:
     """Usage with examples: commands, options, threads (mentions) and the shortcut."""
     cmd = escape(command_name)
-    bot = f"<@{bot_user_id}>" if bot_user_id else "@bot"
+    bot = mention_form(bot_user_id)
     text = (
         f"How to use {command_name}: `{command_name} JOB_ID` watches a DRS template parse, "
         f"`{command_name} status JOB_ID` checks once, `{command_name} help` shows more."
@@ -66,6 +66,37 @@ def help_message(command_name: str, *, bot_user_id: str | None = None) -> Messag
         section(_help_threads(bot)),
     ]
     return Message(clip(text, MAX_TEXT), blocks)
+
+
+def help_in_thread(command_name: str, *, bot_user_id: str | None = None) -> Message:
+    """Usage with examples for someone in a thread, where only mentions work."""
+    bot = mention_form(bot_user_id)
+    text = (
+        f"How to use me in a thread: {bot} JOB_ID watches a DRS template parse here, "
+        f"{bot} status JOB_ID checks once, {bot} help shows more."
+    )
+    commands = "\n".join(
+        [
+            "*Watch DRS object-import template parses in this thread*",
+            f"{bot} `{EXAMPLE_JOB_ID}` (or {bot} `watch JOB_ID`): check now, post a card in "
+            "this thread and update it until the parse ends (up to 5 job IDs at once).",
+            f"{bot} `status JOB_ID` (or `check`): check once; only you see the answer.",
+            f"{bot} `stop` or {bot} `stop JOB_ID`: stop this thread's watches.",
+            f"{bot} `list`: what this channel watches.",
+            f"{bot} `help`: this message.",
+        ]
+    )
+    others = ", ".join(f"`--lang {lang}`" for lang in Language if lang is not Language.EN_US)
+    options = (
+        "*Options* (for watching and `status`): `--type column` for a column-processing "
+        f"import, {others} for DRS messages in Chinese (default `{Language.EN_US}`): "
+        f"{bot} `{EXAMPLE_JOB_ID} --type column`."
+    )
+    channel = (
+        f"*In the channel itself* use `{escape(command_name)} JOB_ID`; Slack does not run slash "
+        "commands in threads."
+    )
+    return Message(clip(text, MAX_TEXT), [section(commands), section(options), section(channel)])
 
 
 def usage_error_message(

@@ -199,3 +199,15 @@ async def test_answers_in_a_thread_never_suggest_the_slash_command(bot: Harness)
         assert "/drs-progress" not in answer.text + str(answer.blocks)
     assert f"<@{BOT_USER_ID}> `list`" in str(answers[1].blocks)  # nothing to stop here
     assert f"<@{BOT_USER_ID}> `status JOB_ID`" in str(answers[2].blocks)  # no watch matches
+
+
+async def test_help_in_a_thread_shows_only_forms_that_work_there(bot: Harness) -> None:
+    parent = "1699999999.000100"
+    context = context_for(bot, thread_ts=parent)
+    context["bot_user_id"] = BOT_USER_ID
+    event = {"user": USER, "channel": CHANNEL, "ts": "1700000000.1", "thread_ts": parent}
+    await handle_mention(Calls(), event | {"text": f"<@{BOT_USER_ID}> help"}, context)
+    [answer] = bot.slack.ephemerals()
+    commands = str(answer.blocks[0])
+    assert f"<@{BOT_USER_ID}> `status JOB_ID`" in commands
+    assert "/drs-progress" not in commands + answer.text and "@bot" not in str(answer.blocks)

@@ -56,7 +56,8 @@ async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> No
         )
         return
     if isinstance(command, Help):
-        await surface.acknowledge(answers.help_message(rt.command, bot_user_id=bot))
+        helper = answers.help_in_thread if surface.in_thread else answers.help_message
+        await surface.acknowledge(helper(rt.command, bot_user_id=bot))
         return
     shown = checking(command) if surface.shows_checking else None
     await surface.acknowledge(shown)
