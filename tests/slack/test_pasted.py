@@ -156,7 +156,8 @@ async def test_a_mistake_in_a_thread_shows_the_mention_form_with_the_bots_name(
 
 
 async def test_the_shortcut_finds_an_id_in_a_console_link(bot: Harness) -> None:
-    text = f"cutover: <{CONSOLE}#/drs/migration/detail?jobId={RUNNING}|DRS console>"
+    # the console's fragment as some clients copy it: percent-encoded
+    text = f"cutover: <{CONSOLE}#%2Fdrs%2Fmigration%2Fdetail%3FjobId%3D{RUNNING}|DRS console>"
     message = bot.slack.add_user_message(CHANNEL, text)
     respond = Calls()
     await handle_watch_in_thread(Calls(), {"message": message.as_api()}, context_for(bot), respond)
