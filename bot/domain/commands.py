@@ -16,3 +16,8 @@ class Language(StrEnum):
 
 
 DEFAULT_LANGUAGE = Language.EN_US
+
+# Stands for the bot's own mention (`<@U…>`) in usage lines built before the bot's user ID is
+# at hand; the renderer puts the real mention there. Private use: no user text can carry it,
+# since quoted input turns unprintable characters into `?`.
+MENTION_MARK = "\ue000"

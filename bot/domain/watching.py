@@ -97,6 +97,8 @@ class WatchFacts:
     joined_by: tuple[str, ...] = ()
     # Every watch normally has a card (in the channel, or the bot's first reply in a thread).
     has_card: bool = True
+    # Whether the final reply may go to the channel too: one watch per channel does it.
+    broadcasts_final: bool = True
 
 
 def _phase(value: Any) -> Phase | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from bot.domain.commands import DEFAULT_COMMAND, Language
+from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
 from bot.errors import DrsError, JobNotFound
 from bot.render.blocks import MAX_TEXT, context, section
 from bot.render.message import Message, escape
-from bot.render.text import channel_ref, clip, link, short_job_id
+from bot.render.text import USER_ID, channel_ref, clip, link, short_job_id
 
 EXAMPLE_JOB_ID = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 
@@ -55,7 +55,7 @@ def _help_threads(bot: str) -> str:
 def help_message(command_name: str, *, bot_user_id: str | None = None) -> Message:
     """Usage with examples: commands, options, threads (mentions) and the shortcut."""
     cmd = escape(command_name)
-    bot = f"<@{bot_user_id}>" if bot_user_id else "@bot"
+    bot = mention_form(bot_user_id)
     text = (
         f"How to use {command_name}: `{command_name} JOB_ID` watches a DRS template parse, "
         f"`{command_name} status JOB_ID` checks once, `{command_name} help` shows more."
@@ -68,13 +68,47 @@ def help_message(command_name: str, *, bot_user_id: str | None = None) -> Messag
     return Message(clip(text, MAX_TEXT), blocks)
 
 
-def usage_error_message(message: str, command_name: str) -> Message:
+def help_in_thread(command_name: str, *, bot_user_id: str | None = None) -> Message:
+    """Usage with examples for someone in a thread, where only mentions work."""
+    bot = mention_form(bot_user_id)
+    text = (
+        f"How to use me in a thread: {bot} JOB_ID watches a DRS template parse here, "
+        f"{bot} status JOB_ID checks once, {bot} help shows more."
+    )
+    commands = "\n".join(
+        [
+            "*Watch DRS object-import template parses in this thread*",
+            f"{bot} `{EXAMPLE_JOB_ID}` (or {bot} `watch JOB_ID`): check now, post a card in "
+            "this thread and update it until the parse ends (up to 5 job IDs at once).",
+            f"{bot} `status JOB_ID` (or `check`): check once; only you see the answer.",
+            f"{bot} `stop` or {bot} `stop JOB_ID`: stop this thread's watches.",
+            f"{bot} `list`: what this channel watches.",
+            f"{bot} `help`: this message.",
+        ]
+    )
+    others = ", ".join(f"`--lang {lang}`" for lang in Language if lang is not Language.EN_US)
+    options = (
+        "*Options* (for watching and `status`): `--type column` for a column-processing "
+        f"import, {others} for DRS messages in Chinese (default `{Language.EN_US}`): "
+        f"{bot} `{EXAMPLE_JOB_ID} --type column`."
+    )
+    channel = (
+        f"*In the channel itself* use `{escape(command_name)} JOB_ID`; Slack does not run slash "
+        "commands in threads."
+    )
+    return Message(clip(text, MAX_TEXT), [section(commands), section(options), section(channel)])
+
+
+def usage_error_message(
+    message: str, command_name: str, *, bot_user_id: str | None = None, in_thread: bool = False
+) -> Message:
     """A private answer to bad input: what was wrong and the right form (from the grammar)."""
+    form = command_form(command_name, bot_user_id=bot_user_id, in_thread=in_thread)
     blocks = [
-        section(f":warning: {escape(message)}"),
-        context([f"Type `{escape(command_name)} help` for every command with examples."]),
+        section(f":warning: {with_mention(escape(message), bot_user_id)}"),
+        context([f"Type {form('help')} for every command with examples."]),
     ]
-    return Message(clip(message, MAX_TEXT), blocks)
+    return Message(with_mention(clip(message, MAX_TEXT), bot_user_id), blocks)
 
 
 def drs_error_message(job_id: str, error: DrsError) -> Message:
@@ -128,14 +162,132 @@ def stopped_message(job_ids: list[str], command_name: str = DEFAULT_COMMAND) -> 
     )
 
 
-def nothing_to_stop(job_id: str | None, command_name: str = DEFAULT_COMMAND) -> Message:
-    """`stop` found no matching watch; say how to see what is watched."""
-    cmd = escape(command_name)
+def nothing_to_stop(
+    job_id: str | None, command_name: str = DEFAULT_COMMAND, *, form: Form | None = None
+) -> Message:
+    """`stop` found no matching watch; say how to see what is watched (where it was typed)."""
+    list_form = (form or command_form(command_name, bot_user_id=None, in_thread=False))("list")
     if job_id:
         text = f"DRS {short_job_id(job_id)} is not watched here, so there is nothing to stop."
         body = f"`{escape(job_id)}` is not watched here, so there is nothing to stop."
     else:
         text = "Nothing is watched here, so there is nothing to stop."
         body = text
-    body += f" `{cmd} list` shows what this channel watches."
+    body += f" {list_form} shows what this channel watches."
     return Message(text, [section(body)])
+
+
+# ---- usage and "right form" lines, shown where the user typed ----------------------------
+
+Form = Callable[[str], str]  # `rest` -> the whole command as the user would type it there
+
+
+def usage_line(form: Form, *, slash: bool, max_jobs: int) -> str:
+    """The one-line usage summary errors end with, in the form that works where typed."""
+    watch = "JOB_ID [JOB_ID ...]" if slash else "watch JOB_ID"
+    stop = f"{form('stop JOB_ID')} or {form('stop all')}" if slash else form("stop [JOB_ID]")
+    langs = " or ".join(f"`--lang {lang}`" for lang in Language)
+    return (
+        f"Usage: {form(watch)} to watch (up to {max_jobs} jobs), {form('status JOB_ID')} "
+        f"for a private one-off check, {stop}, {form('list')}, {form('help')}. "
+        f"Options for watching and status: `--type column`, {langs}."
+    )
+
+
+def did_you_mean(quoted: str, verb: str, form: Form) -> str:
+    """A mistyped command: the command it most resembles, in the right form."""
+    rest = {"list": "list", "help": "help", "watch": "watch JOB_ID"}.get(verb, f"{verb} JOB_ID")
+    return f"{quoted} is not a command I know; did you mean `{verb}`? Right form: {form(rest)}."
+
+
+def option_needs_value(quoted: str, form: Form) -> str:
+    right = form("JOB_ID --type column --lang zh-cn")
+    return f"The option {quoted} needs a value. Right form: {right}."
+
+
+def unknown_option(quoted: str, languages: Sequence[str], form: Form) -> str:
+    return (
+        f"Unknown option {quoted}: the options are `--type column` and "
+        f"`--lang {'|'.join(languages)}`. Right form: {form('JOB_ID --type column --lang zh-cn')}."
+    )
+
+
+def unknown_option_value(quoted: str, option: str, known: Sequence[str], form: Form) -> str:
+    if option == "--type":
+        return (
+            f"{quoted} is not a known `--type`; the only type is `column` (leave the option "
+            f"out for the default). Right form: {form('JOB_ID --type column')}."
+        )
+    values = " or ".join(f"`{value}`" for value in known)
+    right = form("JOB_ID --lang zh-cn")
+    return f"{quoted} is not a known `{option}`; use {values}. Right form: {right}."
+
+
+def option_twice(quoted: str) -> str:
+    return f"The option {quoted} is given twice with different values; give it once."
+
+
+def takes_no_options(verb: str, form: Form) -> str:
+    right = form(verb if verb != "stop" else "stop JOB_ID")
+    return (
+        f"`{verb}` takes no options (`--type` and `--lang` apply to watching and status). "
+        f"Right form: {right}."
+    )
+
+
+def mention_form(bot_user_id: str | None) -> str:
+    """How to mention the bot in a right-form line: its real mention, else its display name."""
+    return f"<@{bot_user_id}>" if bot_user_id and USER_ID.match(bot_user_id) else "@drs-progress"
+
+
+def command_form(command_name: str, *, bot_user_id: str | None, in_thread: bool) -> Form:
+    """The form that works where the user is: the mention in a thread, else the slash command."""
+    if in_thread:
+        bot = mention_form(bot_user_id)
+        return lambda rest: f"{bot} `{rest}`"
+    cmd = escape(command_name)
+    return lambda rest: f"`{cmd} {rest}`"
+
+
+def with_mention(mrkdwn: str, bot_user_id: str | None) -> str:
+    """Put the bot's mention where a usage line marked it (`MENTION_MARK`), after escaping."""
+    return mrkdwn.replace(MENTION_MARK, mention_form(bot_user_id))
+
+
+def short_form_unresolved(shown: str, matches: Sequence[str], form: Form) -> Message:
+    """A short form (`c7debc9c…jb20r`, a prefix) that names no single job watched here."""
+    quoted = f"`{escape(shown)}`"
+    if matches:
+        listed = "\n".join(f"• `{escape(j)}`" for j in matches[:10])
+        more = f"\n…and {len(matches) - 10} more" if len(matches) > 10 else ""
+        text = f"{shown} matches {len(matches)} watched jobs here; give the full job ID."
+        body = (
+            f":mag: {quoted} matches {len(matches)} jobs watched in this channel:\n{listed}{more}"
+            f"\nGive the one you mean in full, e.g. {form('status ' + matches[0])}."
+        )
+    else:
+        text = f"No job watched here matches {shown}; give the full job ID."
+        body = (
+            f":grey_question: No job watched in this channel matches {quoted}. A short form "
+            "works only for a job watched here; give the full job ID (36 characters, like "
+            f"`{EXAMPLE_JOB_ID}`), e.g. {form('status JOB_ID')}."
+        )
+    return Message(clip(text, MAX_TEXT), [section(body)])
+
+
+def no_job_id_in_message(command_name: str, bot_user_id: str | None) -> Message:
+    """The message shortcut found no job ID: what one looks like and the forms that work."""
+    in_thread = command_form(command_name, bot_user_id=bot_user_id, in_thread=True)
+    in_channel = command_form(command_name, bot_user_id=bot_user_id, in_thread=False)
+    return Message(
+        "I found no DRS job ID in that message. A job ID is 36 characters in groups "
+        f"of 8-4-4-4-12, like {EXAMPLE_JOB_ID}; mention me in the thread with "
+        f"{in_thread('watch JOB_ID')}, or use {in_channel('JOB_ID')} in the channel."
+    )
+
+
+def already_finished(job_id: str, permalink: str | None) -> Message:
+    """Asked again for a job whose final card is already here: a link, not a second card."""
+    see = f" {link(permalink, 'See its final card')}." if permalink else ""
+    body = f":information_source: `{escape(job_id)}` has already finished; its card is here.{see}"
+    return Message(f"DRS {short_job_id(job_id)}: already finished, card above", [section(body)])

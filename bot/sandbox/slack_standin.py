@@ -239,8 +239,9 @@ class SlackStandIn(SlackMethods):
         )
         self.responses.append(post)
         original = self.find_message(target.channel, target.message_ts or "")
-        if post.delete_original and original is not None:
-            original.deleted = True
+        if post.delete_original:  # an acknowledgement deleted leaves nothing to show
+            if original is not None:
+                original.deleted = True
         elif post.replace_original and original is not None:
             original.edit(post.text, post.blocks, post.at)
         elif post.response_type == "in_channel":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.domain import CardState, WatchState
+from bot.drs.jobid import ShortRef
 from bot.errors import DrsError, JobNotFound, SlackError
 from bot.render import answers, cards, notes
 from bot.render.cards import ListItem
@@ -16,6 +17,27 @@ from bot.store import repo
 from bot.store.models import Watch
 
 log = logging.getLogger(__name__)
+
+
+async def resolve(rt: Runtime, place: Place, ref: str | ShortRef, *, say: Say) -> str | None:
+    """The full job ID a short form names among this channel's active watches, or None (said).
+
+    A full ID is returned as it is; a short form must match exactly one watched job here.
+    """
+    if isinstance(ref, str):
+        return ref
+    async with rt.sessions() as session:
+        rows = await repo.list_active_watches(
+            session, team_id=place.team_id, channel_id=place.channel_id
+        )
+    matches = sorted({job.job_id for _, job in rows if ref.matches(job.job_id)})
+    if len(matches) == 1:
+        return matches[0]
+    form = answers.command_form(
+        rt.command, bot_user_id=rt.bot_user_id, in_thread=place.thread_ts is not None
+    )
+    await say(answers.short_form_unresolved(str(ref), matches, form))
+    return None
 
 
 async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> list[str]:
@@ -34,7 +56,10 @@ async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> li
         )
         pairs = [(w, w.polled_job) for w in stopped]
     if not pairs:
-        await say(answers.nothing_to_stop(job_id, rt.command))
+        form = answers.command_form(
+            rt.command, bot_user_id=rt.bot_user_id, in_thread=place.thread_ts is not None
+        )
+        await say(answers.nothing_to_stop(job_id, rt.command, form=form))
         return []
     for stopped_watch, job in pairs:
         if stopped_watch.card_channel and stopped_watch.card_ts:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain.commands import DEFAULT_COMMAND, Language
-from bot.drs.jobid import clean_token, parse_job_id, quote_input
+from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
+from bot.drs.jobid import JobRef, clean_token, job_ids_in, job_refs, quote_input
 from bot.errors import InvalidJobId, UsageError
+from bot.render import answers
 
 MAX_JOBS = 5
 TYPES = ("column",)
 LANGUAGES = tuple(lang.value for lang in Language)
-_LANG_OPTIONS = " or ".join(f"`--lang {lang}`" for lang in LANGUAGES)  # `--lang en-us` or ...
-_LANG_VALUES = " or ".join(f"`{lang}`" for lang in LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Help:
 class Watch:
     """Check now, post a card and watch each job (in the channel, or in the mention's thread)."""
 
-    job_ids: tuple[str, ...]
+    job_ids: tuple[JobRef, ...]
     job_type: str | None = None
     language: str | None = None
 
@@ -34,7 +35,7 @@ class Watch:
 class Status:
     """A one-off private answer; nothing stored, nothing watched."""
 
-    job_id: str
+    job_id: JobRef
     job_type: str | None = None
     language: str | None = None
 
@@ -43,7 +44,7 @@ class Status:
 class Stop:
     """End a watch; `job_id` None means all (slash: `stop all`; mention: this thread's)."""
 
-    job_id: str | None
+    job_id: JobRef | None
 
 
 @dataclass(frozen=True)
@@ -57,34 +58,30 @@ Command = Help | Watch | Status | Stop | ListWatches
 _OPTION_RE = re.compile(r"^(?:--|[—–]{1,2}|-[—–]|[—–]-|−−)(?P<name>[^=]*)(?:=(?P<value>.*))?$")
 # Slack user mentions as they arrive in event text: <@U123> or <@U123|name>.
 _MENTION_RE = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>", re.IGNORECASE)
-_VERBS = {"watch", "status", "check", "stop", "list", "help"}
+_VERBS = ("watch", "status", "check", "stop", "list", "help")
 _DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "_": "-"})
+_OPTION_NAMES = {"type": "job_type", "lang": "language", "language": "language"}
 
 
 @dataclass(frozen=True)
 class _Form:
-    """How to show the right form in error messages: slash command or mention prefix."""
+    """How to show the right form where the user typed: the slash command, or the mention."""
 
     prefix: str
     slash: bool
 
     def __call__(self, rest: str) -> str:
-        return f"`{self.prefix} {rest}`"
+        # A mention inside a code span would not render as one, so it stays outside.
+        return f"`{self.prefix} {rest}`" if self.slash else f"{self.prefix} `{rest}`"
 
     @property
     def usage(self) -> str:
-        watch = "JOB_ID [JOB_ID ...]" if self.slash else "watch JOB_ID"
-        stop = "stop JOB_ID` or `stop all" if self.slash else "stop [JOB_ID]"
-        return (
-            f"Usage: {self(watch)} to watch (up to {MAX_JOBS} jobs), {self('status JOB_ID')} "
-            f"for a private one-off check, {self(stop)}, {self('list')}, {self('help')}. "
-            f"Options for watching and status: `--type column`, {_LANG_OPTIONS}."
-        )
+        return answers.usage_line(self, slash=self.slash, max_jobs=MAX_JOBS)
 
 
 def _words(text: str) -> list[str]:
-    # str.split() already splits on every Unicode space (no-break, tabs, newlines, ideographic).
-    words = [clean_token(w) for w in text.split()]
+    # str.split() already splits on every Unicode space; commas separate pasted ID lists.
+    words = [clean_token(w) for w in text.replace(",", " ").split()]
     return [w for w in words if w]
 
 
@@ -101,152 +98,159 @@ def _take_options(words: list[str], form: _Form) -> tuple[list[str], _Options]:
     opts = _Options()
     i = 0
     while i < len(words):
-        word = words[i]
-        match = _OPTION_RE.match(word)
+        match = _OPTION_RE.match(words[i])
         if match is None:
-            rest.append(word)
+            rest.append(words[i])
             i += 1
             continue
         name = match.group("name").strip().lower()
+        if name not in _OPTION_NAMES:
+            raise UsageError(answers.unknown_option(quote_input(words[i]), LANGUAGES, form))
         value = match.group("value")
-        if name not in ("type", "lang", "language"):
-            raise UsageError(
-                f"Unknown option {quote_input(word)}: the options are `--type column` and "
-                f"`--lang {'|'.join(LANGUAGES)}`. "
-                f"Right form: {form('JOB_ID --type column --lang zh-cn')}."
-            )
         if value is None:
             if i + 1 >= len(words) or _OPTION_RE.match(words[i + 1]):
-                raise UsageError(
-                    f"The option {quote_input(word)} needs a value. Right form: "
-                    f"{form('JOB_ID --type column --lang zh-cn')}."
-                )
+                raise UsageError(answers.option_needs_value(quote_input(words[i]), form))
             value = words[i + 1]
-            i += 2
-        else:
-            i += 1
-        value = clean_token(value).lower().translate(_DASHES)
-        if name == "type":
-            if value not in TYPES:
-                raise UsageError(
-                    f"{quote_input(value)} is not a known `--type`; the only type is `column` "
-                    f"(leave the option out for the default). Right form: "
-                    f"{form('JOB_ID --type column')}."
-                )
-            _set_once(opts, "job_type", value, word)
-        else:
-            if value not in LANGUAGES:
-                raise UsageError(
-                    f"{quote_input(value)} is not a known `--lang`; use {_LANG_VALUES}. "
-                    f"Right form: {form('JOB_ID --lang zh-cn')}."
-                )
-            _set_once(opts, "language", value, word)
-        opts.given = True
+        _set_option(opts, words[i], _OPTION_NAMES[name], value, form)
+        i += 1 if match.group("value") is not None else 2
     return rest, opts
 
 
-def _set_once(opts: _Options, attr: str, value: str, word: str) -> None:
+def _set_option(opts: _Options, word: str, attr: str, raw: str, form: _Form) -> None:
+    value = clean_token(raw).lower().translate(_DASHES)
+    known = TYPES if attr == "job_type" else LANGUAGES
+    if value not in known:
+        option = "--type" if attr == "job_type" else "--lang"
+        raise UsageError(answers.unknown_option_value(quote_input(value), option, known, form))
     current = getattr(opts, attr)
     if current is not None and current != value:
-        raise UsageError(
-            f"The option {quote_input(word)} is given twice with different values; give it once."
-        )
+        raise UsageError(answers.option_twice(quote_input(word)))
     setattr(opts, attr, value)
+    opts.given = True
 
 
 def _no_options(opts: _Options, verb: str, form: _Form) -> None:
     if opts.given:
-        raise UsageError(
-            f"`{verb}` takes no options (`--type` and `--lang` apply to watching and status). "
-            f"Right form: {form(verb if verb != 'stop' else 'stop JOB_ID')}."
-        )
-
-
-def _job_ids(words: list[str], form: _Form) -> tuple[str, ...]:
-    ids: list[str] = []
-    for word in words:
-        job_id = parse_job_id(word)
-        if job_id not in ids:
-            ids.append(job_id)
-            if len(ids) > MAX_JOBS:
-                raise UsageError(
-                    f"Too many job IDs: at most {MAX_JOBS} at a time. Right form: "
-                    f"{form('JOB_ID [JOB_ID ...]')} with up to {MAX_JOBS} IDs; "
-                    "send the rest in another command."
-                )
-    return tuple(ids)
+        raise UsageError(answers.takes_no_options(verb, form))
 
 
 def _looks_like_id(word: str) -> bool:
-    """Whether an unknown first word was meant as a job ID (then say what is wrong with it)."""
+    """Whether an unknown word was meant as a job ID (then say what is wrong with it)."""
     return (
-        any(ch.isdigit() or ch in "/%.\\?#" for ch in word)
+        any(ch.isdigit() or ch in "/%.\\?#—–" for ch in word)
         or word.count("-") >= 2
         or len(word) >= 20
     )
+
+
+def _suggestion(word: str) -> str | None:
+    close = difflib.get_close_matches(word, _VERBS, n=1, cutoff=0.7)
+    return close[0] if close else None
 
 
 def _parse(words: list[str], form: _Form) -> Command:
     if not words:
         return Help()
     verb = words[0].lower()
-    args, opts = _take_options(words[1:] if verb in _VERBS else words, form)
+    if verb not in _VERBS:
+        if (meant := _suggestion(verb)) is not None:
+            raise UsageError(answers.did_you_mean(quote_input(words[0]), meant, form))
+        verb = ""
+    args, opts = _take_options(words[1:] if verb else words, form)
     try:
-        return _dispatch(verb, args, opts, form)
+        return _VERB_PARSERS[verb](args, opts, form)
     except InvalidJobId as exc:
-        hint = {"status": "status", "check": "check", "stop": "stop", "watch": "watch"}
-        right = f"{hint[verb]} JOB_ID" if verb in hint else "JOB_ID"
+        right = f"{verb} JOB_ID" if verb in ("status", "check", "stop", "watch") else "JOB_ID"
         raise InvalidJobId(f"{exc} Right form: {form(right)}.") from None
 
 
-def _dispatch(verb: str, args: list[str], opts: _Options, form: _Form) -> Command:
-    if verb == "help":
-        return Help()
-    if verb == "list":
-        _no_options(opts, "list", form)
-        if args:
-            raise UsageError(
-                f"`list` takes nothing after it (got {quote_input(' '.join(args))}). "
-                f"Right form: {form('list')}."
-            )
-        return ListWatches()
-    if verb in ("status", "check"):
-        if len(args) != 1:
-            got = "no job ID" if not args else f"{len(args)} words"
-            raise UsageError(
-                f"`{verb}` takes exactly one job ID ({got} given). Right form: "
-                f"{form('status JOB_ID')}."
-            )
-        return Status(parse_job_id(args[0]), opts.job_type, opts.language)
-    if verb == "stop":
-        _no_options(opts, "stop", form)
-        if len(args) > 1:
-            raise UsageError(
-                f"`stop` takes one job ID or `all` ({len(args)} words given). Right form: "
-                f"{form('stop JOB_ID')} or {form('stop all')}."
-            )
-        if not args:
-            if form.slash:
-                raise UsageError(
-                    f"`stop` needs a job ID or `all`. Right form: {form('stop JOB_ID')} "
-                    f"or {form('stop all')}."
-                )
-            return Stop(None)
-        if args[0].lower() == "all":
-            return Stop(None)
-        return Stop(parse_job_id(args[0]))
-    if verb == "watch":
-        if not args:
-            raise UsageError(f"`watch` needs a job ID. Right form: {form('watch JOB_ID')}.")
-        return Watch(_job_ids(args, form), opts.job_type, opts.language)
-    # No verb: the words must be job IDs (the default action is watching).
+def _help(args: list[str], opts: _Options, form: _Form) -> Command:
+    return Help()
+
+
+def _list(args: list[str], opts: _Options, form: _Form) -> Command:
+    _no_options(opts, "list", form)
+    if args:
+        raise UsageError(
+            f"`list` takes nothing after it (got {quote_input(' '.join(args))}). "
+            f"Right form: {form('list')}."
+        )
+    return ListWatches()
+
+
+def _one_job(verb: str, args: list[str], form: _Form) -> JobRef:
+    refs = job_refs(args) if args else []
+    if len(refs) != 1:
+        got = "no job ID" if not args else f"{len(refs) or len(args)} given"
+        raise UsageError(
+            f"`{verb}` takes exactly one job ID ({got}). Right form: {form(f'{verb} JOB_ID')}."
+        )
+    return refs[0]
+
+
+def _status(verb: str) -> Callable[[list[str], _Options, _Form], Command]:
+    def parse(args: list[str], opts: _Options, form: _Form) -> Command:
+        return Status(_one_job(verb, args, form), opts.job_type, opts.language)
+
+    return parse
+
+
+def _stop(args: list[str], opts: _Options, form: _Form) -> Command:
+    _no_options(opts, "stop", form)
+    if args and args[0].lower() == "all" and len(args) == 1:
+        return Stop(None)
+    if not args and not form.slash:
+        return Stop(None)  # a mention's `stop`: this thread's watches
     if not args:
-        # Only options were given.
+        raise UsageError(
+            f"`stop` needs a job ID or `all`. Right form: {form('stop JOB_ID')} "
+            f"or {form('stop all')}."
+        )
+    refs = job_refs(args)
+    if len(refs) != 1:
+        got = f"{len(refs) or len(args)} job IDs"
+        raise UsageError(
+            f"`stop` takes one job ID or `all` ({got} given). Right form: "
+            f"{form('stop JOB_ID')} or {form('stop all')}."
+        )
+    return Stop(refs[0])
+
+
+def _watch(args: list[str], opts: _Options, form: _Form) -> Command:
+    if not args:
+        raise UsageError(f"`watch` needs a job ID. Right form: {form('watch JOB_ID')}.")
+    return Watch(_many(args, form), opts.job_type, opts.language)
+
+
+def _default(args: list[str], opts: _Options, form: _Form) -> Command:
+    """No verb: the words must name jobs (the default action is watching)."""
+    if not args:  # only options were given
         raise UsageError(f"No job ID given. Right form: {form('JOB_ID --type column')}.")
-    first = args[0]
-    if not _looks_like_id(first):
-        raise UsageError(f"{quote_input(first)} is not a command I know. {form.usage}")
-    return Watch(_job_ids(args, form), opts.job_type, opts.language)
+    if not _looks_like_id(args[0]) and not job_ids_in(" ".join(args)):
+        raise UsageError(f"{quote_input(args[0])} is not a command I know. {form.usage}")
+    return Watch(_many(args, form), opts.job_type, opts.language)
+
+
+def _many(args: list[str], form: _Form) -> tuple[JobRef, ...]:
+    refs = job_refs(args)
+    if len(refs) > MAX_JOBS:
+        raise UsageError(
+            f"Too many job IDs: at most {MAX_JOBS} at a time. Right form: "
+            f"{form('JOB_ID [JOB_ID ...]')} with up to {MAX_JOBS} IDs; "
+            "send the rest in another command."
+        )
+    return tuple(refs)
+
+
+_VERB_PARSERS: dict[str, Callable[[list[str], _Options, _Form], Command]] = {
+    "help": _help,
+    "list": _list,
+    "status": _status("status"),
+    "check": _status("check"),
+    "stop": _stop,
+    "watch": _watch,
+    "": _default,
+}
 
 
 def parse_command(text: str, *, command_name: str = DEFAULT_COMMAND) -> Command:
@@ -255,12 +259,12 @@ def parse_command(text: str, *, command_name: str = DEFAULT_COMMAND) -> Command:
 
 
 def parse_mention(
-    text: str, *, command_name: str = DEFAULT_COMMAND, bot_mention: str = "@bot"
+    text: str, *, command_name: str = DEFAULT_COMMAND, bot_mention: str = MENTION_MARK
 ) -> Command:
     """Parse an app_mention's text (mentions removed); `stop` alone means this thread's watches.
 
-    `command_name` is accepted for symmetry; error messages show the mention form, since
-    Slack does not run slash commands inside threads.
+    Error messages show the mention form (Slack does not run slash commands inside threads);
+    `bot_mention` defaults to the mark the renderer replaces with the bot's real mention.
     """
     del command_name
     return _parse(_words(_MENTION_RE.sub(" ", text)), _Form(bot_mention, slash=False))

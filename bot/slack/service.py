@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import CardState, initial_told
-from bot.domain.progress import Progress
+from bot.domain import CardState, WatchState, initial_told
+from bot.domain.progress import Phase, Progress
 from bot.drs.retry import INTERACTIVE as INTERACTIVE_RETRY
 from bot.errors import DestinationGone, DrsError, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
@@ -48,15 +48,25 @@ async def query_now(
 
 
 async def status(
-    rt: Runtime, job_id: str, *, job_type: str | None, language: str | None, say: Say
+    rt: Runtime,
+    job_id: str,
+    *,
+    job_type: str | None,
+    language: str | None,
+    say: Say,
+    in_thread: bool = False,
 ) -> None:
-    """A one-off private answer: nothing stored, nothing watched."""
+    """A one-off private answer: nothing stored, nothing watched.
+
+    In a thread the slash command cannot run, so the answer does not suggest it.
+    """
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc))
         return
-    await say(cards.status_message(progress, job_type=job_type, command_name=rt.command))
+    command_name = None if in_thread else rt.command
+    await say(cards.status_message(progress, job_type=job_type, command_name=command_name))
 
 
 async def permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:
@@ -95,7 +105,7 @@ async def watch(
     if check is None:
         return
     if check.progress is not None and check.progress.finished:
-        await _post_final_card(rt, place, job_id, job_type, check.progress, say)
+        await _finished(rt, place, job_id, job_type, language, check.progress, say)
         return
     async with rt.sessions.begin() as session:
         created_watch, created = await _get_or_create(
@@ -152,10 +162,50 @@ async def _first_check(
     return FirstCheck(progress=progress)
 
 
-async def _post_final_card(
-    rt: Runtime, place: Place, job_id: str, job_type: str | None, progress: Progress, say: Say
+async def _finished(
+    rt: Runtime,
+    place: Place,
+    job_id: str,
+    job_type: str | None,
+    language: str | None,
+    progress: Progress,
+    say: Say,
 ) -> None:
-    """A job that has already finished gets its final card and no watch."""
+    """A job that has already finished: a link to its final card here, or a new final card."""
+    state = WatchState.SUCCEEDED if progress.phase is Phase.SUCCEEDED else WatchState.FAILED
+    async with rt.sessions() as session:
+        shown = await repo.find_final_card(
+            session,
+            team_id=place.team_id,
+            channel_id=place.channel_id,
+            thread_ts=place.thread_ts,
+            project_id=rt.project_id,
+            job_id=job_id,
+            job_type=job_type,
+            states=(state.value,),
+        )
+    if shown is not None:
+        link = await permalink(rt, shown.card_channel, shown.card_ts)
+        await say(answers.already_finished(job_id, link))
+        return
+    await _post_final_card(rt, place, job_id, job_type, language, progress, state, say)
+
+
+async def _post_final_card(
+    rt: Runtime,
+    place: Place,
+    job_id: str,
+    job_type: str | None,
+    language: str | None,
+    progress: Progress,
+    state: WatchState,
+    say: Say,
+) -> None:
+    """The final card, and an ended watch that remembers it (so asking again links to it)."""
+    async with rt.sessions.begin() as session:
+        record, created = await _get_or_create(session, rt, place, job_id, job_type, language)
+        if created:
+            await repo.end_watch(session, watch_id=record.id, state=state, now=rt.clock.now())
     view = CardView(
         job_id=job_id,
         state=CardState.FINISHED,
@@ -165,6 +215,14 @@ async def _post_final_card(
         job_type=job_type,
     )
     posted = await _post_card(rt, place, cards.watch_card(view))
+    async with rt.sessions.begin() as session:
+        if isinstance(posted, Message):
+            if created:
+                await repo.delete_watch(session, watch_id=record.id)
+        elif created:
+            await repo.set_card(
+                session, watch_id=record.id, card_channel=place.channel_id, card_ts=posted
+            )
     if isinstance(posted, Message):
         await say(posted)
 

@@ -8,6 +8,7 @@ and the request's thread. Polling a watched job is `bot.store.leases`'s; houseke
 
     get_or_create_watch(...)        -> (Watch, created); race-safe; (re)activates the job
     find_active_watch(...)          -> Watch | None
+    find_final_card(..., states=)   -> Watch | None   the latest ended watch here with a card
     get_watch(watch_id=)            -> Watch | None
     list_active_watches(team_id=, channel_id=, thread_ts=ANY_THREAD) -> [(Watch, PolledJob)]
     stop_watches(team_id=, channel_id=, now=, job_id=None, thread_ts=ANY_THREAD) -> [Watch]
@@ -79,6 +80,38 @@ async def find_active_watch(
             PolledJob.job_id == job_id,
             PolledJob.query_type == (job_type or ""),
         )
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def find_final_card(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    channel_id: str,
+    thread_ts: str | None,
+    project_id: str,
+    job_id: str,
+    job_type: str | None,
+    states: tuple[str, ...],
+) -> Watch | None:
+    """The latest watch of this job in this place that ended in one of `states`, with a card."""
+    stmt = (
+        select(Watch)
+        .join(Watch.polled_job)
+        .where(
+            Watch.team_id == team_id,
+            Watch.channel_id == channel_id,
+            Watch.thread_key == (thread_ts or ""),
+            Watch.state.in_(states),
+            Watch.card_ts.is_not(None),
+            PolledJob.project_id == project_id,
+            PolledJob.job_id == job_id,
+            PolledJob.query_type == (job_type or ""),
+        )
+        .order_by(Watch.id.desc())
+        .limit(1)
         .execution_options(populate_existing=True)
     )
     return (await session.scalars(stmt)).first()

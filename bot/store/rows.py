@@ -85,6 +85,9 @@ class WatchView:
     expires_at: datetime
     requested_by: str
     joined_by: list[str]
+    team_id: str
+    channel_id: str
+    thread_key: str  # "" for the channel itself
 
 
 def changed(before: PolledState, progress: Progress) -> bool:

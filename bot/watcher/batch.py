@@ -70,7 +70,7 @@ def plan_deliveries(
         if watch.card_ts is None:
             continue  # the listener sets the card right after posting it
         told = told_of(watch)
-        decision = decide(told, obs, watch_facts(watch), now, config)
+        decision = decide(told, obs, watch_facts(watch, watches), now, config)
         if decision.actions or decision.told != told or decision.end_state:
             plans.append((watch, told, decision))
     return plans

@@ -7,7 +7,7 @@ and its record repeats at most that one message, and never skips one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,14 +44,30 @@ class Delivered:
     retry: bool = False  # a Slack error left something undelivered (tried again next poll)
 
 
-def watch_facts(watch: Watch | WatchView) -> WatchFacts:
+def watch_facts(watch: Watch | WatchView, siblings: Sequence[Watch | WatchView] = ()) -> WatchFacts:
+    """The policy's facts about one watch; `siblings` are the active watches of its job."""
     return WatchFacts(
         created_at=watch.created_at,
         expires_at=watch.expires_at,
         requested_by=watch.requested_by,
         joined_by=tuple(watch.joined_by or ()),
         has_card=watch.card_ts is not None,
+        broadcasts_final=broadcasts_final(watch, siblings),
     )
+
+
+def broadcasts_final(watch: Watch | WatchView, siblings: Sequence[Watch | WatchView]) -> bool:
+    """Whether this watch's final reply goes to the channel too.
+
+    When one channel watches a job more than once (in the channel and in threads), the channel
+    hears the end once: from the channel's own watch, else from the oldest thread watch.
+    """
+    here = [s for s in siblings if s.team_id == watch.team_id and s.channel_id == watch.channel_id]
+    if not watch.thread_key:
+        return True
+    if any(not s.thread_key for s in here):
+        return False
+    return all(s.id >= watch.id for s in here)
 
 
 def told_of(watch: Watch | WatchView) -> Told:

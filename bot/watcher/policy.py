@@ -11,7 +11,8 @@ Which note a card shows is decided here (a `Note`); `bot.render.notes` words it.
 Precedence, first match wins:
 1. `told.final`: nothing more, ever.
 2. A finished progress (this poll's, or the last good one) ends the watch: card edit,
-   final SUCCEEDED/FAILED reply (broadcast per config), reaction on the card.
+   final SUCCEEDED/FAILED reply (broadcast per config, by one watch per channel), reaction
+   on the card.
 3. NOT_FOUND: card edit, final NOT_FOUND reply.
 4. `now >= expires_at`: card edit, final EXPIRED reply.
 5. Otherwise keep watching: card edit when phase, rows, shown status or note differ from
@@ -127,12 +128,13 @@ def _finish(
     if end.progress is None:
         plan.add(ActionKind.REPLY, done, reply=end.reply)
     else:
-        _final_reply_and_reaction(plan, end, done, has_card=facts.has_card, config=config)
+        broadcast = config.final_broadcast and facts.broadcasts_final
+        _final_reply_and_reaction(plan, end, done, has_card=facts.has_card, broadcast=broadcast)
     return plan.decision(end.state)
 
 
 def _final_reply_and_reaction(
-    plan: _Plan, end: _End, done: dict[str, Any], *, has_card: bool, config: PolicyConfig
+    plan: _Plan, end: _End, done: dict[str, Any], *, has_card: bool, broadcast: bool
 ) -> None:
     """The SUCCEEDED/FAILED reply and the card's reaction; the last one delivered sets `final`."""
     assert end.progress is not None
@@ -142,7 +144,7 @@ def _final_reply_and_reaction(
         changes: dict[str, Any] = {"thread_phase": end.progress.phase}
         if reaction is None:
             changes |= done
-        plan.add(ActionKind.REPLY, changes, reply=end.reply, broadcast=config.final_broadcast)
+        plan.add(ActionKind.REPLY, changes, reply=end.reply, broadcast=broadcast)
     if reaction is not None:
         plan.add(ActionKind.REACTION, done, reaction=reaction)
     elif not plan.told.final:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.drs.client import DrsClient
-from bot.drs.jobid import find_job_ids, parse_job_id
+from bot.drs.jobid import find_job_ids, job_ids_in, parse_job_id
 from bot.drs.retry import NO_RETRY
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator
@@ -27,6 +27,11 @@ PATH = re.compile(rf"^/v5/{PROJECT}/jobs/([^/]+)/db-object/template/progress$")
 
 def at(index: int, text: str) -> str:
     return ID[:index] + text + ID[index:]
+
+
+def written(text: str) -> bytes:
+    """The text as bytes, lower-cased, en and em dashes read as the hyphens they replace."""
+    return text.replace("–", "-").replace("—", "-").encode("utf-8", "surrogatepass").lower()
 
 
 TRICKS = {
@@ -76,7 +81,7 @@ def test_free_text_yields_only_ids_written_there_in_ascii(text: str) -> None:
     # bytes.lower() folds ASCII only: a look-alike can never produce a match here
     for found in find_job_ids(f"job {text} please"):
         assert CANONICAL.match(found)
-        assert found.encode() in text.encode("utf-8", "surrogatepass").lower()
+        assert found.encode() in written(text)
 
 
 def test_wrapping_is_trimmed_to_the_canonical_id() -> None:
@@ -99,10 +104,10 @@ def test_whatever_passes_the_guard_is_canonical_ascii(text: str) -> None:
         return
     assert CANONICAL.match(value) and value.isascii()
     # written there in ASCII (only wrapping and whitespace trimmed): no look-alike maps onto it
-    assert value.encode() in text.encode("utf-8", "surrogatepass").lower()
+    assert value.encode() in written(text)
     for found in find_job_ids(text):
         assert CANONICAL.match(found)
-        assert found.encode() in text.encode("utf-8", "surrogatepass").lower()
+        assert found.encode() in written(text)
 
 
 @pytest.fixture
@@ -148,3 +153,23 @@ async def test_only_canonical_ids_ever_reach_drs(
         assert match is not None, request.path
         assert CANONICAL.match(match.group(1)), request.path
         assert request.query == {}
+
+
+def test_en_and_em_dashes_between_groups_are_read_as_hyphens() -> None:
+    assert parse_job_id(ID.replace("-", "–")) == ID
+    assert parse_job_id(ID.replace("-", "—", 2)) == ID
+    assert job_ids_in(f"job {ID.replace('-', '—')}.") == [ID]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"https://console.huaweicloud.com/drs/#/detail?jobId={ID}%2e%2e",
+        f"https://evil.example/?jobId=%2e%2e%2f{ID[:35]}",
+        f"https://console.huaweicloud.com/drs/?id={'%' + ID}",
+    ],
+)
+def test_links_yield_only_ids_written_there_and_checked(text: str) -> None:
+    for found in job_ids_in(text):
+        assert CANONICAL.match(found)
+        assert found.encode() in written(text)

@@ -143,7 +143,8 @@ async def test_finished_job_gets_a_final_card_and_no_watch(live_bot: LiveBot) ->
     await live_bot.slack.wait_for(lambda: len(channel_messages(live_bot)) == 1)
     assert "succeeded" in channel_messages(live_bot)[0].text
     assert "Stop watching" not in str(channel_messages(live_bot)[0].blocks)
-    assert await live_bot.count(Watch) == 0
+    assert await live_bot.count(Watch, state="active") == 0
+    assert await live_bot.count(PolledJob, next_poll_at=None) == await live_bot.count(PolledJob)
 
 
 async def test_status_is_private_and_stateless(live_bot: LiveBot) -> None:

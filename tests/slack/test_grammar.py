@@ -59,7 +59,10 @@ IDS = [f"{i:08d}-aaaa-bbbb-cccc-dddddddjb{i:03d}" for i in range(MAX_JOBS + 1)]
         (f"“{J1}”", Watch((J1,), None, None)),
         (f"status\u00a0{J1}", Status(J1, None, None)),
         (f"status\t\n{J1}\u3000", Status(J1, None, None)),
-        (f"{J1},", None),  # a trailing comma is not part of any ID: rejected below
+        # a pasted list: commas separate IDs
+        (f"{J1},", Watch((J1,), None, None)),
+        (f"{J1}, {J2}", Watch((J1, J2), None, None)),
+        (f"{J1},{J2}", Watch((J1, J2), None, None)),
     ],
 )
 def test_slash_forms(text: str, expected: object) -> None:
@@ -96,12 +99,12 @@ def test_mention_forms(text: str, expected: object) -> None:
     [
         ("stauts", ["`stauts`", "not a command", "/drs-progress status JOB_ID"]),
         ("hello there", ["`hello`", "not a command"]),
-        ("c7debc9c", ["`c7debc9c`", "8 characters", "/drs-progress JOB_ID"]),
-        (f"{J1} please", ["`please`", "not a DRS job ID"]),
+        ("c7debc9c-8e09-4a5d-8dd6", ["23 characters", "/drs-progress JOB_ID"]),
+        (f"{J1} please {J2[:-2]}", [f"`{J2[:-2]}`", "not a DRS job ID"]),
         (f"status {J1[:-1]}", ["35 characters", "/drs-progress status JOB_ID"]),
         (f"stop {J1}x", ["/drs-progress stop JOB_ID"]),
         ("status", ["exactly one job ID", "no job ID", "/drs-progress status JOB_ID"]),
-        (f"status {J1} {J2}", ["exactly one job ID", "2 words"]),
+        (f"status {J1} {J2}", ["exactly one job ID", "2 given"]),
         ("stop", ["needs a job ID or `all`", "/drs-progress stop all"]),
         (f"stop {J1} {J2}", ["one job ID or `all`"]),
         ("watch", ["needs a job ID", "/drs-progress watch JOB_ID"]),
@@ -140,7 +143,7 @@ def test_errors_use_the_configured_command_name() -> None:
 def test_mention_errors_show_the_mention_form() -> None:
     with pytest.raises(UsageError) as info:
         parse_mention("<@U0DRSBOT> status", bot_mention="@DRS Bot")
-    assert "`@DRS Bot status JOB_ID`" in str(info.value)
+    assert "@DRS Bot `status JOB_ID`" in str(info.value)
     with pytest.raises(UsageError, match="not a command"):
         parse_mention("<@U0DRSBOT> please watch it")
 

@@ -127,7 +127,8 @@ async def test_slash_watch_posts_the_card_where_bolts_context_says(bot: Harness)
     [watch] = await active_watches(bot)
     assert (watch.team_id, watch.channel_id, watch.requested_by) == (TEAM_ID, CHANNEL, USER)
     assert watch.card_ts == card.ts
-    assert respond.calls == []
+    # the answer is the public card: the private "Checking …" is removed, not left behind
+    assert respond.calls == [{"delete_original": True}]
 
 
 async def test_slash_stop_with_nothing_watched_acks_empty_and_answers_privately(

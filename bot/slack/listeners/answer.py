@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncRespond
 
@@ -29,6 +30,18 @@ def private(respond: AsyncRespond, *, replace: bool = False) -> Say:
             log.warning("could not answer through response_url: %s", type(exc).__name__)
 
     return say
+
+
+def delete_original(respond: AsyncRespond) -> Callable[[], Awaitable[None]]:
+    """Remove the private message the response_url belongs to ("Checking …")."""
+
+    async def delete() -> None:
+        try:
+            await respond(delete_original=True)
+        except Exception as exc:  # the response_url may have expired: nothing else to tell
+            log.warning("could not delete through response_url: %s", type(exc).__name__)
+
+    return delete
 
 
 def in_thread(chat: Chat, place: Place) -> Say:

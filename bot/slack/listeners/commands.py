@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 
 from bot.render.message import Message
 from bot.slack.grammar import parse_command
-from bot.slack.listeners.answer import private
+from bot.slack.listeners.answer import delete_original, private
 from bot.slack.listeners.context import place_of, runtime_of
 from bot.slack.listeners.dispatch import Acknowledge, Surface, dispatch
 
@@ -26,13 +26,18 @@ async def handle_command(
 
 
 def slash_surface(ack: AsyncAck, respond: AsyncRespond) -> Surface:
-    """Usage, help and "Checking …" go in the acknowledgement; the rest by response_url."""
+    """Usage, help and "Checking …" go in the acknowledgement; the rest by response_url.
+
+    The first answer after "Checking …" replaces it; when the answer is a public card and
+    nothing private follows, "Checking …" is deleted.
+    """
     return Surface(
         parse=parse_command,
         acknowledge=in_acknowledgement(ack),
         say=private(respond),
         settle=private(respond, replace=True),
         shows_checking=True,
+        clear=delete_original(respond),
     )
 
 

@@ -36,29 +36,61 @@ class Surface:
     parse: Parse
     acknowledge: Acknowledge  # called exactly once, first; None: nothing to say yet
     say: Say  # every later answer, to the asker only
-    settle: Say  # the status answer: replaces "Checking …" where that was shown
+    settle: Say  # the first answer after "Checking …": replaces it where that was shown
     shows_checking: bool  # whether watch and status are acknowledged with "Checking …"
+    clear: Callable[[], Awaitable[None]] | None = None  # removes "Checking …" nothing replaced
+    in_thread: bool = False  # right forms are the mention, not the slash command
+    bot_user_id: str | None = None  # the bot's mention in right forms (else the runtime's)
 
 
 async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> None:
     """Parse `text`, acknowledge, then do what it asks; a `BotError` becomes a sentence."""
+    bot = surface.bot_user_id or rt.bot_user_id
     try:
         command = surface.parse(text, command_name=rt.command)
     except UsageError as exc:
-        await surface.acknowledge(answers.usage_error_message(exc.user_message(), rt.command))
+        await surface.acknowledge(
+            answers.usage_error_message(
+                exc.user_message(), rt.command, bot_user_id=bot, in_thread=surface.in_thread
+            )
+        )
         return
     if isinstance(command, Help):
-        await surface.acknowledge(answers.help_message(rt.command, bot_user_id=rt.bot_user_id))
+        helper = answers.help_in_thread if surface.in_thread else answers.help_message
+        await surface.acknowledge(helper(rt.command, bot_user_id=bot))
         return
-    await surface.acknowledge(checking(command) if surface.shows_checking else None)
-    await perform(rt, command, place, say=surface.say, settle=surface.settle)
+    shown = checking(command) if surface.shows_checking else None
+    await surface.acknowledge(shown)
+    if shown is None:
+        await perform(rt, command, place, say=surface.say)
+        return
+    settling = Settling(surface.settle, surface.say)
+    await perform(rt, command, place, say=settling)
+    if not settling.settled and surface.clear is not None:
+        await surface.clear()  # the answer was public (a card): nothing private is left
+
+
+class Settling:
+    """A `Say` whose first message replaces "Checking …"; the rest follow it."""
+
+    def __init__(self, settle: Say, say: Say) -> None:
+        self.settle = settle
+        self.say = say
+        self.settled = False
+
+    async def __call__(self, message: Message) -> None:
+        if self.settled:
+            await self.say(message)
+        else:
+            self.settled = True
+            await self.settle(message)
 
 
 def checking(command: Work) -> Message | None:
     """The instant answer while DRS is asked (watch, status); None for the others."""
     if isinstance(command, Watch | Status):
-        ids = command.job_ids if isinstance(command, Watch) else (command.job_id,)
-        return answers.checking_message(ids)
+        refs = command.job_ids if isinstance(command, Watch) else (command.job_id,)
+        return answers.checking_message([str(ref) for ref in refs])
     return None
 
 
@@ -74,15 +106,27 @@ async def perform(
 
 async def _call_service(rt: Runtime, command: Work, place: Place, *, say: Say, settle: Say) -> None:
     if isinstance(command, Status):
-        await service.status(
-            rt, command.job_id, job_type=command.job_type, language=command.language, say=settle
-        )
-    elif isinstance(command, Watch):
-        for job_id in command.job_ids:
-            await service.watch(
-                rt, place, job_id, job_type=command.job_type, language=command.language, say=say
+        job_id = await control.resolve(rt, place, command.job_id, say=settle)
+        if job_id is not None:
+            await service.status(
+                rt,
+                job_id,
+                job_type=command.job_type,
+                language=command.language,
+                say=settle,
+                in_thread=place.thread_ts is not None,
             )
+    elif isinstance(command, Watch):
+        for ref in command.job_ids:
+            job_id = await control.resolve(rt, place, ref, say=say)
+            if job_id is not None:
+                await service.watch(
+                    rt, place, job_id, job_type=command.job_type, language=command.language, say=say
+                )
     elif isinstance(command, Stop):
-        await control.stop(rt, place, command.job_id, say=say)
+        if command.job_id is None:
+            await control.stop(rt, place, None, say=say)
+        elif (job_id := await control.resolve(rt, place, command.job_id, say=say)) is not None:
+            await control.stop(rt, place, job_id, say=say)
     else:
         await control.list_watches(rt, place, say=say)

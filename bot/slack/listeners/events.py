@@ -64,10 +64,11 @@ async def handle_mention(ack: AsyncAck, event: dict[str, Any], context: AsyncBol
     rt = runtime_of(context)
     # A mention outside a thread starts one under the mentioning message.
     place = place_of(context, thread_ts=str(context.thread_ts or event.get("ts") or ""))
-    await dispatch(rt, str(event.get("text") or ""), place, mention_surface(rt.slack, place))
+    surface = mention_surface(rt.slack, place, bot_user_id=context.bot_user_id)
+    await dispatch(rt, str(event.get("text") or ""), place, surface)
 
 
-def mention_surface(chat: Chat, place: Place) -> Surface:
+def mention_surface(chat: Chat, place: Place, *, bot_user_id: str | None = None) -> Surface:
     """Everything, help and usage included, is answered privately in the thread; no "Checking …"."""
     say = in_thread(chat, place)
 
@@ -76,5 +77,11 @@ def mention_surface(chat: Chat, place: Place) -> Surface:
             await say(message)
 
     return Surface(
-        parse=parse_mention, acknowledge=acknowledge, say=say, settle=say, shows_checking=False
+        parse=parse_mention,
+        acknowledge=acknowledge,
+        say=say,
+        settle=say,
+        shows_checking=False,
+        in_thread=True,
+        bot_user_id=bot_user_id,
     )

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
-from bot.drs.jobid import find_job_ids
-from bot.render.message import Message
+from bot.drs.jobid import job_ids_in
+from bot.render import answers
 from bot.slack.grammar import MAX_JOBS, Watch
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import place_of, runtime_of
@@ -28,15 +28,9 @@ async def handle_watch_in_thread(
     rt = runtime_of(context)
     message = shortcut.get("message") or {}
     say = private(respond)
-    job_ids = find_job_ids(message_text(message))
+    job_ids = job_ids_in(message_text(message))  # the rule the grammar uses for each word
     if not job_ids:
-        await say(
-            Message(
-                "I found no DRS job ID in that message. A job ID is 36 characters in groups "
-                "of 8-4-4-4-12, like c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r; mention me in "
-                f"the thread with `@bot watch JOB_ID`, or use `{rt.command} JOB_ID`."
-            )
-        )
+        await say(answers.no_job_id_in_message(rt.command, context.bot_user_id or rt.bot_user_id))
         return
     place = place_of(context, thread_ts=str(context.thread_ts or message.get("ts") or ""))
     await perform(rt, Watch(tuple(job_ids[:MAX_JOBS])), place, say=say)
