@@ -13,7 +13,7 @@ from bot.render.message import Message
 # The markup the bot writes itself: dates, mentions of known user IDs, channels, its links.
 BOT_MARKUP = re.compile(
     r"<!date\^\d+\^\{date_short_pretty\} \{time\}\|[0-9: -]+UTC>"
-    r"|<@(?:U0ASKER|U0JOINER|UBOT)>"
+    r"|<@(?:U0ASKER|U0JOINER|U0USER|UBOT|U0DRSBOT)>"
     r"|<#C0SANDBOX>"
     r"|<https://slack\.example/archives/C0SANDBOX/p1\|open (?:card|thread)>"
     r"|<https://slack\.example/archives/C0SANDBOX/p1\|See its card>"
