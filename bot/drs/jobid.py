@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.quoting import quote_untrusted
 from bot.errors import InvalidJobId
 
 JOB_ID_PATTERN = r"[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}"
@@ -20,12 +21,8 @@ _MAX_INPUT = 200
 
 
 def quote_input(text: str, limit: int = 40) -> str:
-    """Quote untrusted text for a message: shortened, control chars and backticks made harmless."""
-    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
-    cleaned = cleaned.replace("`", "'")
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1] + "…"
-    return f"`{cleaned}`"
+    """Quote untrusted text for a message: one line, shortened, in a code span it cannot leave."""
+    return quote_untrusted(text, limit, code=True)
 
 
 def clean_token(text: str) -> str:
