@@ -12,8 +12,8 @@ from bot.clock import FakeClock
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.render.message import Message
-from bot.sandbox.harness import SIGNING_SECRET, Harness, harness, serving
-from bot.sandbox.slack_payloads import SlackSender
+from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, Harness, harness, serving
+from bot.sandbox.slack_payloads import SlackSender, app_mention_body
 from bot.server import build_web
 from bot.slack.app import build_app
 from bot.watcher.sweep import Sweeper
@@ -49,6 +49,17 @@ async def test_a_typed_angle_bracket_is_shown_once_escaped(live_bot: LiveBot) ->
     response, _ = await slash(live_bot, "x&lt;y")  # what Slack sends when `x<y` is typed
     answer = acknowledged(response)
     assert "`x&lt;y`" in answer.text and "&amp;" not in response.text
+
+
+async def test_a_typed_mention_in_a_mention_is_quoted_as_text(live_bot: LiveBot) -> None:
+    # Typed as text, `<@U0EVIL>` arrives as `&lt;@U0EVIL&gt;`: not a mention to strip or send.
+    body = app_mention_body(text=f"<@{BOT_USER_ID}> &lt;@U0EVIL&gt;", ts="1700000000.000101")
+    response = await live_bot.sender.send(live_bot.events_url, body)
+    assert response.status_code == 200
+    await live_bot.slack.wait_for(lambda: bool(live_bot.slack.ephemerals()))
+    answer = live_bot.slack.ephemerals()[-1]
+    assert "`&lt;@U0EVIL&gt;`" in answer.text and "&amp;" not in repr((answer.text, answer.blocks))
+    assert_safe_payload(Message(answer.text, answer.blocks))
 
 
 async def test_a_drs_status_reaches_slack_as_text_in_status_and_card(live_bot: LiveBot) -> None:
