@@ -46,6 +46,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.domain.quoting import quote_untrusted
+
 
 class BotError(Exception):
     """Base of every error the bot raises on purpose."""
@@ -94,7 +96,11 @@ class Endpoint:
 
 
 class DrsError(BotError):
-    """The DRS API did not give a progress. Carries what DRS said, for logs and for users."""
+    """The DRS API did not give a progress. Carries what DRS said, for logs and for users.
+
+    What DRS said (message, code, request ID) is made unable to format as it is stored, so
+    every sentence built from it can be shown in Slack once the renderer escapes it.
+    """
 
     retryable = False
     default_message = "DRS did not answer the progress query."
@@ -110,11 +116,11 @@ class DrsError(BotError):
         retry_after: float | None = None,
         endpoint: Endpoint | None = None,
     ) -> None:
-        self.message = message or self.default_message
+        self.message = quote_untrusted(message) if message else self.default_message
         self.status = status
-        self.code = code
-        self.request_id = request_id
-        self.job_id = job_id
+        self.code = quote_untrusted(code, 80) if code else code
+        self.request_id = quote_untrusted(request_id, 80) if request_id else request_id
+        self.job_id = quote_untrusted(job_id, 80) if job_id else job_id
         self.retry_after = retry_after
         self.endpoint = endpoint
         super().__init__(self.describe())

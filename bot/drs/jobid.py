@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from string import ascii_lowercase, digits
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.domain.quoting import quote_untrusted
 from bot.errors import InvalidJobId
 
 JOB_ID_PATTERN = r"[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}"
@@ -39,12 +40,8 @@ MAX_PREFIX = 18  # the first three groups; anything longer is a pasted ID cut sh
 
 
 def quote_input(text: str, limit: int = 40) -> str:
-    """Quote untrusted text for a message: shortened, control chars and backticks made harmless."""
-    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
-    cleaned = cleaned.replace("`", "'")
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1] + "…"
-    return f"`{cleaned}`"
+    """Quote untrusted text for a message: one line, shortened, in a code span it cannot leave."""
+    return quote_untrusted(text, limit, code=True)
 
 
 def clean_token(text: str) -> str:

@@ -1,11 +1,16 @@
-"""Answers to one person's command: help, usage and DRS errors, stop confirmations, invites."""
+"""Answers to one person's command: help, usage and DRS errors, stop confirmations, invites.
+
+Every sentence here is escaped once, in `text` exactly as in the blocks; the untrusted parts of
+error sentences (a user's input, DRS's words) were already made unable to format where they
+were quoted (`quote_input`, `DrsError`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
-from bot.errors import DrsError, JobNotFound
+from bot.errors import BotError, DrsError, JobNotFound, SlackError
 from bot.render.blocks import MAX_TEXT, context, section
 from bot.render.message import Message, escape
 from bot.render.text import USER_ID, channel_ref, clip, link, short_job_id
@@ -57,8 +62,8 @@ def help_message(command_name: str, *, bot_user_id: str | None = None) -> Messag
     cmd = escape(command_name)
     bot = mention_form(bot_user_id)
     text = (
-        f"How to use {command_name}: `{command_name} JOB_ID` watches a DRS template parse, "
-        f"`{command_name} status JOB_ID` checks once, `{command_name} help` shows more."
+        f"How to use {cmd}: `{cmd} JOB_ID` watches a DRS template parse, "
+        f"`{cmd} status JOB_ID` checks once, `{cmd} help` shows more."
     )
     blocks = [
         section(_help_commands(cmd)),
@@ -108,7 +113,7 @@ def usage_error_message(
         section(f":warning: {with_mention(escape(message), bot_user_id)}"),
         context([f"Type {form('help')} for every command with examples."]),
     ]
-    return Message(with_mention(clip(message, MAX_TEXT), bot_user_id), blocks)
+    return Message(with_mention(escape(clip(message, MAX_TEXT)), bot_user_id), blocks)
 
 
 def drs_error_message(job_id: str, error: DrsError) -> Message:
@@ -117,7 +122,34 @@ def drs_error_message(job_id: str, error: DrsError) -> Message:
     detail = error.user_message()
     blocks = [section(f"{emoji} *Could not check* `{escape(job_id)}`\n{escape(detail)}")]
     text = f"DRS {short_job_id(job_id)}: {detail}"
-    return Message(clip(text, MAX_TEXT), blocks)
+    return Message(escape(clip(text, MAX_TEXT)), blocks)
+
+
+def error_message(error: BotError) -> Message:
+    """Any other error a person's request ran into, as its sentence."""
+    return Message(escape(clip(error.user_message(), MAX_TEXT)))
+
+
+def stale_button() -> Message:
+    return Message("That button is not one of mine any more; use the command.")
+
+
+def watch_gone() -> Message:
+    return Message("This watch no longer exists; start a new one with the command.")
+
+
+def watch_already_ended() -> Message:
+    return Message("This watch has already ended.")
+
+
+def card_not_accepted(error: SlackError) -> Message:
+    """Slack refused the new card, so nothing is watched."""
+    return Message(f"Slack did not accept the card ({escape(str(error))}). Try again in a minute.")
+
+
+def card_not_updated(error: SlackError) -> Message:
+    """Slack refused the Refresh button's edit of the card."""
+    return Message(f"Could not update the card ({escape(str(error))}); try again in a minute.")
 
 
 def invite_hint(bot_user_id: str | None, channel_id: str) -> Message:

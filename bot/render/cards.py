@@ -29,6 +29,7 @@ from bot.render.text import (
     code,
     format_rows,
     link,
+    literal,
     phase_text,
     rows_field,
     short_job_id,
@@ -68,7 +69,7 @@ class CardView:
     requested_by: str | None = None
     joined_by: tuple[str, ...] = ()
     checked_at: datetime | None = None
-    note: str | None = None  # the note's words, shown as text
+    note: str | None = None  # the note's words, shown as a `literal`
     job_type: str | None = None
     state_raw: str | None = None
 
@@ -150,7 +151,7 @@ def watch_card(view: CardView) -> Message:
     if state_line := _state_line(view):
         blocks.append(section(state_line))
     if view.note:
-        blocks.append(context([f":warning: {escape(clip(view.note, 500))}"]))
+        blocks.append(context([f":warning: {literal(view.note, 500)}"]))
     if meta := _meta(view):
         blocks.append(context(meta))
     if view.state is CardState.WATCHING and view.watch_id is not None:
@@ -165,12 +166,12 @@ def status_message(
 ) -> Message:
     """The private one-off answer to `status JOB_ID`: nothing is watched."""
     blocks = [
-        section(f"{PHASE_EMOJI[progress.phase]} *DRS template import* `{progress.job_id}`"),
+        section(f"{PHASE_EMOJI[progress.phase]} *DRS template import* `{escape(progress.job_id)}`"),
         _progress_fields(progress, job_type),
     ]
     meta = [f"Checked {slack_date(progress.observed_at)}", "Only you can see this; not watched."]
     if command_name and not progress.finished:
-        meta.append(f"To watch it here: `{escape(command_name)} {progress.job_id}`")
+        meta.append(f"To watch it here: `{escape(command_name)} {escape(progress.job_id)}`")
     blocks.append(context(meta))
     return Message(_push_text(progress.job_id, progress.phase.value, progress), blocks)
 

@@ -31,5 +31,8 @@ def note_text(note: Note, settings: NoteSettings) -> str:
 
 
 def first_check_failed(detail: str) -> str:
-    """The note of a card posted while DRS could not be reached for the first check."""
+    """The note of a card posted while DRS could not be reached for the first check.
+
+    Notes are words, not mrkdwn: the card shows them as a `literal`, DRS's detail included.
+    """
     return f"DRS could not be reached yet ({detail}); I keep trying."

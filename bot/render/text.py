@@ -1,7 +1,7 @@
 """Formatting every message shares: clipping, users and channels, dates, rows, phases, durations.
 
-Everything from a user or from DRS passes through `escape` (or `code`) here before it reaches
-mrkdwn, so it is shown as text and can never ping, link or format.
+Everything from a user or from DRS passes through `literal` (or `code`, always a code span) here
+before it reaches mrkdwn, so it is shown as text and can never ping, link or format.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.progress import Phase, Progress
+from bot.domain.quoting import quote_untrusted
 from bot.render.message import escape
 
 PHASE_EMOJI = {
@@ -23,11 +24,22 @@ PHASE_EMOJI = {
 USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,20}$")
 _MAX_DRS_TEXT = 200  # DRS error messages can be long; a push shows a line or two
+# The start of an entity (`&amp;`) or of a `<...>` token the cut would leave unfinished.
+_OPEN_AT_END = re.compile(r"&[a-z]{0,3}$|<[^<>]{0,400}$")
 
 
 def clip(text: str, limit: int) -> str:
-    """Shorten to `limit` characters with an ellipsis, so no block breaks Slack's limits."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Shorten to `limit` characters with an ellipsis, so no block breaks Slack's limits.
+
+    The cut never leaves half an entity or half a link, mention or date: it backs off to
+    before it, so clipping escaped mrkdwn is as safe as clipping before escaping.
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: max(limit - 1, 0)]
+    if unfinished := _OPEN_AT_END.search(head, max(len(head) - 410, 0)):
+        head = head[: unfinished.start()]
+    return head + "…"
 
 
 def short_job_id(job_id: str) -> str:
@@ -37,15 +49,20 @@ def short_job_id(job_id: str) -> str:
     return f"{job_id[:8]}…{job_id[-5:]}"
 
 
+def literal(text: str, limit: int = _MAX_DRS_TEXT) -> str:
+    """Untrusted text (a user's, DRS's) shown as it reads: one line, clipped, then escaped;
+    plain words stay plain, anything that could format becomes an inline code span."""
+    return escape(quote_untrusted(text, limit))
+
+
 def code(text: str, limit: int = 120) -> str:
-    """Untrusted text shown verbatim as inline code: escaped, no backticks, clipped."""
-    safe = clip(text, limit).replace("`", "'")
-    return f"`{escape(safe)}`"
+    """Untrusted text always shown as inline code: one line, clipped, no backticks, escaped."""
+    return escape(quote_untrusted(text, limit, code=True))
 
 
 def drs_text(text: str | None) -> str:
-    """DRS's own words on one line, shortened and escaped so they cannot ping or link."""
-    return escape(clip(" ".join((text or "").split()), _MAX_DRS_TEXT))
+    """DRS's own words as a `literal`, shortened so a push still reads."""
+    return literal(text or "", _MAX_DRS_TEXT)
 
 
 def link(url: str, label: str) -> str:
@@ -56,7 +73,7 @@ def link(url: str, label: str) -> str:
 
 def user_ref(user: str) -> str:
     """`<@U123>` for a Slack user ID (renders as a name); anything else escaped as text."""
-    return f"<@{user}>" if USER_ID.match(user) else escape(clip(user, 80))
+    return f"<@{user}>" if USER_ID.match(user) else literal(user, 80)
 
 
 def channel_ref(channel_id: str) -> str:

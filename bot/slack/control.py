@@ -9,7 +9,6 @@ from bot.drs.jobid import ShortRef
 from bot.errors import DrsError, JobNotFound, SlackError
 from bot.render import answers, cards, notes
 from bot.render.cards import ListItem
-from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
 from bot.slack.service import Place, Say, permalink, query_now
@@ -107,7 +106,7 @@ async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, 
     """The card's Refresh button: query now and edit the card."""
     found = await _own_watch(rt, team_id, channel_id, watch_id)
     if found is None or not found.card_ts or not found.card_channel:
-        await say(Message("This watch no longer exists; start a new one with the command."))
+        await say(answers.watch_gone())
         return
     job = found.polled_job
     note = None
@@ -130,7 +129,7 @@ async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, 
     try:
         await rt.slack.update(found.card_channel, found.card_ts, cards.watch_card(view))
     except SlackError as exc:
-        await say(Message(f"Could not update the card ({exc}); try again in a minute."))
+        await say(answers.card_not_updated(exc))
 
 
 async def stop_one(
@@ -139,7 +138,7 @@ async def stop_one(
     """The card's Stop watching button."""
     found = await _own_watch(rt, team_id, channel_id, watch_id)
     if found is None or not found.active:
-        await say(Message("This watch has already ended."))
+        await say(answers.watch_already_ended())
         return
     async with rt.sessions.begin() as session:
         await repo.end_watch(

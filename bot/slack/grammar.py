@@ -79,9 +79,22 @@ class _Form:
         return answers.usage_line(self, slash=self.slash, max_jobs=MAX_JOBS)
 
 
+_ENTITY_RE = re.compile(r"&(amp|lt|gt);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def decode_slack_text(text: str) -> str:
+    """Slack's `&amp;`, `&lt;`, `&gt;` back to what was typed, in one pass (`&amp;lt;` is `&lt;`).
+
+    Called on each word after Slack's own `<...>` markup (mentions, links) has been handled,
+    so a typed `<` is read as a character, never as markup, and is escaped once on the way out.
+    """
+    return _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(1)], text)
+
+
 def _words(text: str) -> list[str]:
     # str.split() already splits on every Unicode space; commas separate pasted ID lists.
-    words = [clean_token(w) for w in text.replace(",", " ").split()]
+    words = [decode_slack_text(clean_token(w)) for w in text.replace(",", " ").split()]
     return [w for w in words if w]
 
 

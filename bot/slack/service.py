@@ -305,4 +305,4 @@ async def _post_card(rt: Runtime, place: Place, message: Message) -> str | Messa
         return answers.invite_hint(rt.bot_user_id, place.channel_id)
     except SlackError as exc:
         log.warning("could not post a card in %s: %s", place.channel_id, exc)
-        return Message(f"Slack did not accept the card ({exc}). Try again in a minute.")
+        return answers.card_not_accepted(exc)

@@ -239,7 +239,7 @@ def test_help_message_lists_commands_options_and_threads() -> None:
 
 def test_usage_error_message_escapes_and_points_to_help() -> None:
     msg = usage_error_message("`<x>` is not a command I know.", "/drs")
-    assert msg.text == "`<x>` is not a command I know."
+    assert msg.text == "`&lt;x&gt;` is not a command I know."  # escaped like the blocks
     assert "&lt;x&gt;" in all_text(msg) and "`/drs help`" in all_text(msg)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
 from bot.errors import BotError
+from bot.render import answers
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
-from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import control
 from bot.slack.listeners.answer import private
@@ -66,12 +66,12 @@ async def _press(
     say = private(respond)
     watch_id = watch_id_of(action)
     if watch_id is None:
-        await say(Message("That button is not one of mine any more; use the command."))
+        await say(answers.stale_button())
         return
     try:
         await work(runtime_of(context), place_of(context), watch_id, say)
     except BotError as exc:
-        await say(Message(exc.user_message()))
+        await say(answers.error_message(exc))
 
 
 def watch_id_of(action: dict[str, Any]) -> int | None:

@@ -101,7 +101,7 @@ async def perform(
     try:
         await _call_service(rt, command, place, say=say, settle=settle or say)
     except BotError as exc:
-        await say(Message(exc.user_message()))
+        await say(answers.error_message(exc))
 
 
 async def _call_service(rt: Runtime, command: Work, place: Place, *, say: Say, settle: Say) -> None:
