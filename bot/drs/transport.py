@@ -13,6 +13,8 @@ import ssl
 import aiohttp
 import httpx
 
+from bot.proxy import Proxies
+
 # Headers that describe aiohttp's own framing and decoding of the body, not the body we hand on.
 _HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
@@ -20,8 +22,16 @@ _HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encodi
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests through one aiohttp session; responses are read whole (small JSON)."""
 
-    def __init__(self, *, max_connections: int = 100, keepalive_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        max_connections: int = 100,
+        keepalive_seconds: float = 30.0,
+        proxies: Proxies | None = None,
+    ) -> None:
         self._max_connections = max_connections
+        # Explicit rather than aiohttp's trust_env, which would also read ~/.netrc.
+        self._proxies = proxies or Proxies()
         self._keepalive = keepalive_seconds
         self._ssl: ssl.SSLContext = httpx.create_ssl_context()  # verification always on
         self._session: aiohttp.ClientSession | None = None
@@ -56,6 +66,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body or None,
                 allow_redirects=False,
                 timeout=timeout,
+                proxy=self._proxies.for_url(str(request.url)),
             ) as response:
                 content = await response.read()
                 status = response.status
