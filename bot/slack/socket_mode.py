@@ -65,6 +65,9 @@ class OneShotClient(SocketModeClient):
     async def connect(self) -> None:
         self.lost.set()
 
+    async def disconnect(self) -> None:
+        await self._drop_session()
+
     async def open_once(self) -> None:
         """Ask Slack for a websocket URL and connect to it; raises whatever failed."""
         await self._drop_session()
