@@ -78,19 +78,39 @@ def build_web(
         }
         return JSONResponse(body, status_code=200 if database else 503)
 
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=background(rt, watcher=watcher, link=link, on_shutdown=on_shutdown),
+    )
+
+
+def background(
+    rt: Runtime,
+    *,
+    watcher: WatcherLike | None,
+    link: LinkLike | None,
+    on_shutdown: Callable[[], Awaitable[None]] | None,
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """The lifespan: what runs beside the web app, started on the loop that serves it."""
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        # Background work starts on the loop that serves: here, not at import or build time.
         if watcher is not None:
             watcher.start()
         if link is not None:
             link.start()
-        learning = asyncio.get_running_loop().create_task(learn_bot_user(rt))
+        learning = None
+        if rt.bot_user_id is None:  # known already when whoever built the runtime set it
+            learning = asyncio.get_running_loop().create_task(learn_bot_user(rt))
         try:
             yield
         finally:
-            learning.cancel()
-            await asyncio.gather(learning, return_exceptions=True)
+            if learning is not None:
+                learning.cancel()
+                await asyncio.gather(learning, return_exceptions=True)
             if link is not None:
                 await link.close()
             if watcher is not None:
@@ -98,13 +118,7 @@ def build_web(
             if on_shutdown is not None:
                 await on_shutdown()
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    return lifespan
 
 
 async def learn_bot_user(rt: Runtime, *, backoff: Backoff | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -13,11 +14,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 import httpx
+import pytest
 
 from bot.drs.sim_jobs import SimJob
-from bot.sandbox.harness import SIGNING_SECRET, harness_env, stand_ins
+from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, harness, harness_env, stand_ins
 from bot.sandbox.slack_payloads import SlackSender, slash_command_body
 from bot.sandbox.slack_standin import SlackStandIn
+from bot.server import learn_bot_user
+from bot.slack.socket_mode import Backoff
 from tests.forward_proxy import ForwardProxy
 
 DRS_BOT = str(Path(sys.executable).with_name("drs-bot"))
@@ -251,3 +255,19 @@ async def test_serve_start_up_log_names_the_network_not_the_token(tmp_path: Path
     assert "will be ignored" not in log and "will be unused" not in log  # Bolt's token warnings
     assert "apscheduler" not in log  # job added, scheduler started: not at INFO
     assert "watcher started" in log
+
+
+async def test_serve_keeps_asking_who_the_bot_is_until_slack_answers(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.server")
+    async with harness([], database_url=sqlite_url) as h:
+        assert h.runtime is not None
+        h.runtime.bot_user_id = None
+        h.slack.error_next("auth.test", "internal_error", n=3)
+        await learn_bot_user(h.runtime, backoff=Backoff(first=0.01))
+        assert h.runtime.bot_user_id == BOT_USER_ID
+        assert len(h.slack.calls_to("auth.test")) == 4
+    told = [r for r in caplog.records if "auth.test" in r.getMessage()]
+    assert [r.levelname for r in told] == ["WARNING", "INFO"], "one warning, then the answer"
+    assert "SLACK_BOT_TOKEN" not in caplog.text
