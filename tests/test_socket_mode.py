@@ -134,3 +134,22 @@ async def test_socket_mode_retries_a_refused_websocket_with_backoff_then_answers
     assert len(refused) == 2, "one line per failure"
     assert "retrying in 1s" in refused[0] and "retrying in 2s" in refused[1]
     assert "Traceback" not in log and "Unclosed" not in log
+
+
+async def test_socket_mode_reconnects_when_slack_drops_the_websocket(tmp_path: Path) -> None:
+    async with stand_ins([]) as (simulator, slack), SocketModeStandIn(slack) as socket:
+        port = free_port()
+        env = socket_env(tmp_path, simulator, slack, PORT=str(port))
+        async with serve_process(env, tmp_path) as bot:
+            await wait_healthy(f"http://127.0.0.1:{port}", bot, tmp_path)
+            await socket.wait_connected()
+            await socket.drop()
+            await wait_for_log(tmp_path, bot, lambda text: text.count("Socket Mode connected") == 2)
+            usage = await socket.send("slash_commands", slash(slack, "help"))
+            assert "/drs-progress status" in str(usage.get("blocks"))
+            assert (await healthz(port))["slack"] == "connected"
+            assert await interrupt(bot) == 130
+    assert socket.opened == 2
+    log = (tmp_path / "serve.log").read_text()
+    assert "connection lost; reconnecting" in log
+    assert "Traceback" not in log and "ERROR" not in log and "Unclosed" not in log

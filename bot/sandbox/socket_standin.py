@@ -65,6 +65,11 @@ class SocketModeStandIn:
             await self._runner.cleanup()
             self._runner = None
 
+    async def drop(self) -> None:
+        """Close the bot's websockets as Slack does now and then; the bot should come back."""
+        for ws in list(self._sockets):
+            await ws.close()
+
     async def wait_connected(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         async with asyncio.timeout(timeout):
             await self._connected.wait()
