@@ -9,6 +9,7 @@ does this: list them in NO_PROXY.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from bot.config import Settings
 
+# What slack_sdk reads from the environment by itself, in both spellings.
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 _SECURE = frozenset({"https", "wss"})
 _PLAIN = frozenset({"http", "ws"})
 
@@ -60,3 +63,15 @@ class Proxies:
             if host == name or host.endswith("." + name):
                 return True
         return False
+
+
+def keep_proxies_to_ourselves(environ: MutableMapping[str, str]) -> None:
+    """Remove the proxy variables from `environ` (the process's) once Settings have read them.
+
+    slack_sdk falls back on HTTPS_PROXY/HTTP_PROXY whenever a client is given no proxy, and
+    Bolt builds such clients itself (one per request, and one per response_url answer), so a
+    host that NO_PROXY exempts would be proxied anyway. Without the variables, no proxy means
+    a direct connection, as `Proxies` decided.
+    """
+    for name in PROXY_VARIABLES:
+        environ.pop(name, None)

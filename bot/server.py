@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
@@ -22,7 +23,7 @@ from bot.compose import build_runtime, close_runtime
 from bot.config import Settings, load_settings
 from bot.errors import SlackError
 from bot.logs import configure_logging
-from bot.proxy import Proxies
+from bot.proxy import Proxies, keep_proxies_to_ourselves
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.slack.reach import TOKEN_ERRORS, describe_slack_failure
@@ -212,6 +213,7 @@ async def serve(
 
 def run_serve(args: argparse.Namespace) -> int:
     settings = load_settings(drs=True, slack=True)
+    keep_proxies_to_ourselves(os.environ)
     configure_logging(settings)
     log.info("drs-bot %s starting (watcher %s)", __version__, "off" if args.no_watcher else "on")
     # uvicorn installs its own SIGINT/SIGTERM handlers, shuts down gracefully on them, then

@@ -19,7 +19,8 @@ from bot.drs.simulator import DrsSimulator
 from bot.errors import ConfigError, DrsError
 from bot.logs import secret_values
 from bot.proxy import Proxies
-from bot.sandbox.harness import harness_env, stand_ins
+from bot.sandbox.harness import SIGNING_SECRET, harness_env, stand_ins
+from bot.sandbox.slack_payloads import SlackSender, slash_command_body
 from bot.sandbox.socket_standin import SocketModeStandIn
 from tests.forward_proxy import ForwardProxy
 from tests.test_serve import JOB, cards, clean_env, free_port, serve_process, wait_healthy
@@ -192,3 +193,27 @@ async def test_serve_reaches_slack_web_api_and_socket_mode_through_the_proxy(
     assert {p.proxy_authorization for p in proxy.passed} == {proxy.basic_login}
     log = (tmp_path / "serve.log").read_text()
     assert proxy.password not in log and "Traceback" not in log and "Unclosed" not in log
+
+
+async def test_serve_sends_nothing_through_the_proxy_that_no_proxy_exempts(
+    tmp_path: Path,
+) -> None:
+    """Every Slack client, Bolt's own answers to a response_url included, follows NO_PROXY."""
+    async with stand_ins([SimJob(JOB, STEPS)]) as (sim, slack), ForwardProxy() as proxy:
+        port = free_port()
+        database = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        env = clean_env(
+            **harness_env(sim, slack, database, HTTP_PROXY=proxy.url, NO_PROXY="127.0.0.1"),
+            PORT=str(port),
+        )
+        async with serve_process(env, tmp_path) as bot:
+            await wait_healthy(f"http://127.0.0.1:{port}", bot, tmp_path)
+            async with SlackSender(SIGNING_SECRET) as sender:
+                body = slash_command_body(
+                    text=f"status {JOB}", response_url=slack.new_response_url()
+                )
+                answer = await sender.send(f"http://127.0.0.1:{port}/slack/events", body)
+                assert answer.status_code == 200
+            await slack.wait_for(lambda: slack.calls_to("response_url") != [], timeout=15)
+    assert sim.calls[JOB] == 1 and slack.calls_to("auth.test") != []
+    assert proxy.passed == []
