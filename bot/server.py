@@ -143,6 +143,11 @@ async def learn_bot_user(rt: Runtime, *, backoff: Backoff | None = None) -> None
                 )
                 log.warning("Slack auth.test: %s; retrying in the background", reason)
                 told = True
+        except Exception as exc:  # anything else from the client: keep serving, say so once
+            log.warning(
+                "Slack auth.test failed (%s); serving without the bot's ID", type(exc).__name__
+            )
+            return
         else:
             if told:
                 log.info("Slack answered auth.test: the bot is %s", rt.bot_user_id)

@@ -43,6 +43,20 @@ class Backoff:
         return min(self.cap, delay * self.factor)
 
 
+class _QuietSdk(logging.Filter):
+    """slack_sdk's INFO lines repeat what `SocketLink` logs: shown at LOG_LEVEL=DEBUG only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+def _sdk_logger() -> logging.Logger:
+    logger = logging.getLogger(f"{__name__}.sdk")
+    if not any(isinstance(f, _QuietSdk) for f in logger.filters):
+        logger.addFilter(_QuietSdk())
+    return logger
+
+
 class OneShotClient(SocketModeClient):
     """slack_sdk's client with its reconnection handed to `SocketLink`: `open_once` is one try."""
 
@@ -51,7 +65,7 @@ class OneShotClient(SocketModeClient):
             app_token=app_token,
             web_client=web_client,
             proxy=None,
-            logger=logging.getLogger(f"{__name__}.sdk"),
+            logger=_sdk_logger(),
             ping_interval=10.0,
         )
         self.proxies = proxies
