@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator
-from bot.sandbox.harness import harness_env, stand_ins
+from bot.proxy import Proxies
+from bot.sandbox.harness import harness, harness_env, stand_ins
 from bot.sandbox.slack_standin import SlackStandIn
 from bot.sandbox.socket_standin import SocketModeStandIn
+from bot.slack.app import build_app
+from bot.slack.socket_mode import Backoff, SocketLink
 from tests.test_serve import JOB, cards, clean_env, free_port, serve_process, wait_healthy
 
 
@@ -153,3 +157,37 @@ async def test_socket_mode_reconnects_when_slack_drops_the_websocket(tmp_path: P
     log = (tmp_path / "serve.log").read_text()
     assert "connection lost; reconnecting" in log
     assert "Traceback" not in log and "ERROR" not in log and "Unclosed" not in log
+
+
+async def test_a_refused_app_token_is_named_and_retried_with_backoff(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with harness([], database_url=sqlite_url) as h, SocketModeStandIn(h.slack) as socket:
+        assert h.runtime is not None
+        h.slack.error_next("apps.connections.open", "invalid_auth", n=2)
+        link = SocketLink(
+            build_app(h.runtime),
+            socket.app_token,
+            proxies=Proxies(),
+            api_url=h.slack.api_url,
+            backoff=Backoff(first=0.01),
+        )
+        link.start()
+        try:
+            assert link.state == "connecting"
+            await socket.wait_connected()
+            for _ in range(100):
+                if link.state == "connected":
+                    break
+                await asyncio.sleep(0.05)
+            assert link.state == "connected"
+        finally:
+            await link.close()
+        assert link.state == "connecting" and link.failures == 2
+    refused = [r.getMessage() for r in caplog.records if "SLACK_APP_TOKEN" in r.getMessage()]
+    assert refused == [
+        "Socket Mode: Slack refused SLACK_APP_TOKEN (invalid_auth): check SLACK_APP_TOKEN; "
+        f"retrying in {delay}s"
+        for delay in ("0.01", "0.02")
+    ]
+    assert "Unclosed" not in caplog.text
