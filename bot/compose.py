@@ -10,6 +10,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
 from bot.drs.factory import build_drs_client
 from bot.drs.retry import RetryPolicy
+from bot.proxy import Proxies
 from bot.runtime import Runtime
 from bot.slack.gateway import SlackGateway, build_web_client
 from bot.store.db import make_engine, make_sessionmaker, safe_url
@@ -37,7 +38,8 @@ async def build_runtime(
     log.info("database ready: %s", safe_url(settings.database_url))
     drs = build_drs_client(settings, clock=clock, transport=drs_transport, retry=drs_retry)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    client = build_web_client(token, settings.slack_api_url)
+    proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
+    client = build_web_client(token, settings.slack_api_url, proxy=proxy)
     return Runtime(
         settings=settings,
         engine=engine,

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -25,6 +26,8 @@ _SECRET_FIELDS = {
     "huaweicloud_sdk_sk",
     "huaweicloud_sdk_security_token",
     "iam_password",
+    "https_proxy",  # a proxy URL may carry a user and password
+    "http_proxy",
 }
 
 
@@ -75,6 +78,11 @@ class Settings(BaseSettings):
     iam_domain: str | None = None
     iam_endpoint: str | None = None
 
+    # Network: proxies for Slack, DRS and IAM
+    https_proxy: SecretStr | None = None
+    http_proxy: SecretStr | None = None
+    no_proxy: str | None = None
+
     # Store
     database_url: str = DEFAULT_DATABASE_URL
     db_auto_upgrade: bool = False
@@ -122,6 +130,19 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s):// URL")
         return value
+
+    @field_validator("https_proxy", "http_proxy")
+    @classmethod
+    def _proxy_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        url = value.get_secret_value().strip()
+        if "://" not in url:
+            url = f"http://{url}"  # `host:port`, as curl and httpx accept it
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be a proxy URL such as http://proxy.example.com:3128")
+        return SecretStr(url)
 
     # ---- what each command demands -------------------------------------------------
 

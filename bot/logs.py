@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
 
 from pydantic import SecretStr
 
@@ -33,10 +34,15 @@ class SecretFilter(logging.Filter):
 
 
 def secret_values(settings: Settings) -> list[str]:
+    """Every secret setting's value, and the password inside a proxy URL on its own."""
     values = []
     for value in settings.model_dump().values():
         if isinstance(value, SecretStr):
             values.append(value.get_secret_value())
+    for proxy in (settings.https_proxy, settings.http_proxy):
+        if proxy is not None:
+            password = urlsplit(proxy.get_secret_value()).password
+            values += [password, unquote(password)] if password else []
     return values
 
 
@@ -50,6 +56,7 @@ def configure_logging(settings: Settings) -> None:
     handler.addFilter(SecretFilter(secret_values(settings)))
     root.addHandler(handler)
     root.setLevel(settings.log_level)
-    # Third-party chatter that would log request details at DEBUG/INFO.
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "slack_sdk"):
+    # Third-party chatter that would log request details (proxy URLs too) at DEBUG/INFO, and
+    # APScheduler's line for every run of every job.
+    for noisy in ("httpx", "httpcore", "apscheduler", "slack_sdk"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -13,11 +14,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 import httpx
+import pytest
 
 from bot.drs.sim_jobs import SimJob
-from bot.sandbox.harness import SIGNING_SECRET, harness_env, stand_ins
+from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, harness, harness_env, stand_ins
 from bot.sandbox.slack_payloads import SlackSender, slash_command_body
 from bot.sandbox.slack_standin import SlackStandIn
+from bot.server import learn_bot_user
+from bot.slack.socket_mode import Backoff
+from tests.forward_proxy import ForwardProxy
 
 DRS_BOT = str(Path(sys.executable).with_name("drs-bot"))
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
@@ -30,7 +35,13 @@ def free_port() -> int:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DRS_", "IAM_"))}
+    """The test's environment without the bot's settings, proxies included."""
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().startswith(("SLACK_", "DRS_", "IAM_"))
+        and k.upper() not in ("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "ALL_PROXY")
+    }
     keep.pop("DATABASE_URL", None)
     keep.update(extra)
     return keep
@@ -212,3 +223,51 @@ async def test_two_serve_replicas_on_postgres_share_the_polling(
         assert simulator.calls[JOB] <= elapsed + 3, (simulator.calls[JOB], elapsed)
         for folder in dirs:
             assert "Traceback" not in (folder / "serve.log").read_text()
+
+
+async def test_serve_start_up_log_names_the_network_not_the_token(tmp_path: Path) -> None:
+    """Slack behind a proxy that cannot reach it (502): the log points at the URL and proxy."""
+    async with stand_ins([]) as (simulator, slack), ForwardProxy() as proxy:
+        port = free_port()
+        env = clean_env(
+            **harness_env(
+                simulator,
+                slack,
+                f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+                SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/",  # the proxy finds nothing
+                HTTP_PROXY=proxy.url,
+                NO_PROXY=simulator.url.removeprefix("http://"),  # DRS direct: host:port form
+            ),
+            PORT=str(port),
+        )
+        async with serve_process(env, tmp_path) as bot:
+            await wait_healthy(f"http://127.0.0.1:{port}", bot, tmp_path)
+            for _ in range(600):
+                if "Slack auth.test" in (tmp_path / "serve.log").read_text():
+                    break
+                await asyncio.sleep(0.1)
+    assert any("auth.test" in target for target in proxy.targets())
+    assert not any(simulator.url in target for target in proxy.targets())
+    log = (tmp_path / "serve.log").read_text()
+    line = next(line for line in log.splitlines() if "Slack auth.test" in line)
+    assert "HTTP 502" in line and "check SLACK_API_URL" in line
+    assert "SLACK_BOT_TOKEN" not in log
+    assert "will be ignored" not in log and "will be unused" not in log  # Bolt's token warnings
+    assert "apscheduler" not in log  # job added, scheduler started: not at INFO
+    assert "watcher started" in log
+
+
+async def test_serve_keeps_asking_who_the_bot_is_until_slack_answers(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.server")
+    async with harness([], database_url=sqlite_url) as h:
+        assert h.runtime is not None
+        h.runtime.bot_user_id = None
+        h.slack.error_next("auth.test", "internal_error", n=3)
+        await learn_bot_user(h.runtime, backoff=Backoff(first=0.01))
+        assert h.runtime.bot_user_id == BOT_USER_ID
+        assert len(h.slack.calls_to("auth.test")) == 4
+    told = [r for r in caplog.records if "auth.test" in r.getMessage()]
+    assert [r.levelname for r in told] == ["WARNING", "INFO"], "one warning, then the answer"
+    assert "SLACK_BOT_TOKEN" not in caplog.text

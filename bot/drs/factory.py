@@ -14,6 +14,7 @@ from bot.drs.retry import DEFAULT, RetryPolicy
 from bot.drs.templates import TemplateClient
 from bot.drs.transport import AiohttpTransport
 from bot.errors import ConfigError, Endpoint
+from bot.proxy import Proxies
 
 # A slow DRS (seconds per answer) must still be heard; the retry deadline bounds the total.
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -69,7 +70,8 @@ def build_auth(
     iam_http = httpx.AsyncClient(
         timeout=TIMEOUT,
         verify=True,
-        transport=transport or AiohttpTransport(max_connections=4),
+        transport=transport
+        or AiohttpTransport(max_connections=4, proxies=Proxies.from_settings(settings)),
         headers={"User-Agent": USER_AGENT},
     )
     return IamPasswordAuth(
@@ -106,7 +108,10 @@ def build_drs_client(
         auth=auth,
         timeout=TIMEOUT,
         verify=True,  # never turned off: credentials travel in these requests
-        transport=transport or AiohttpTransport(max_connections=settings.poll_concurrency + 8),
+        transport=transport
+        or AiohttpTransport(
+            max_connections=settings.poll_concurrency + 8, proxies=Proxies.from_settings(settings)
+        ),
         headers={"User-Agent": USER_AGENT},
     )
     return DrsClient(

@@ -23,6 +23,7 @@ from bot.errors import (
     Endpoint,
     HostNotFound,
 )
+from bot.proxy import Proxies
 
 # getaddrinfo's "this name does not exist" (as opposed to EAI_AGAIN, "try again later").
 _NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
@@ -54,8 +55,16 @@ async def _read_capped(response: aiohttp.ClientResponse, cap: int | None) -> byt
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests through one aiohttp session; responses are read whole (small JSON)."""
 
-    def __init__(self, *, max_connections: int = 100, keepalive_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        max_connections: int = 100,
+        keepalive_seconds: float = 30.0,
+        proxies: Proxies | None = None,
+    ) -> None:
         self._max_connections = max_connections
+        # Explicit rather than aiohttp's trust_env, which would also read ~/.netrc.
+        self._proxies = proxies or Proxies()
         self._keepalive = keepalive_seconds
         self._ssl: ssl.SSLContext = httpx.create_ssl_context()  # verification always on
         self._session: aiohttp.ClientSession | None = None
@@ -93,6 +102,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body,
                 allow_redirects=False,
                 timeout=timeout,
+                proxy=self._proxies.for_url(str(request.url)),
             ) as response:
                 content = await _read_capped(response, request.extensions.get(BODY_CAP))
                 status = response.status

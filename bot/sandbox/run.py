@@ -20,6 +20,7 @@ from bot.config import load_settings
 from bot.drs.sim_jobs import JobsSpec, SimJob, demo_jobs, load_jobs_spec
 from bot.errors import BotError, ConfigError, UsageError
 from bot.logs import configure_logging
+from bot.proxy import keep_proxies_to_ourselves
 from bot.sandbox.commands import COMMANDS_HELP, jobs_lines
 from bot.sandbox.harness import BOT_USER_ID, harness_env, stand_ins
 from bot.sandbox.session import USER, Session, live_bot, new_sender, script_lines
@@ -102,6 +103,8 @@ def run_sandbox(args: argparse.Namespace) -> int:
     if lines is None and not interactive:
         lines = script_lines(DEMO_SCRIPT)
     console = Console(highlight=False, emoji=False, soft_wrap=True)
+    # Everything here is on loopback: a shell's proxy must not carry Bolt's own Slack calls.
+    keep_proxies_to_ourselves(os.environ)
     try:
         return asyncio.run(_sandbox(spec, lines, console, timing_env(os.environ)))
     except KeyboardInterrupt:

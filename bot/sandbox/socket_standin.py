@@ -3,6 +3,7 @@
 Attached to a `SlackStandIn`, it answers `apps.connections.open` (with the app-level token)
 with the URL of its own websocket server on loopback; `send` pushes an envelope to the
 connected bot as Slack would and returns the payload of the bot's acknowledgement.
+`refuse` makes that many websocket handshakes fail with a 503 first, as a Slack in trouble would.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ log = logging.getLogger(__name__)
 class SocketModeStandIn:
     """A Socket Mode endpoint on 127.0.0.1 (port 0); an async context manager."""
 
-    def __init__(self, slack: SlackStandIn, *, app_token: str = "xapp-1-sandbox") -> None:
+    def __init__(
+        self, slack: SlackStandIn, *, app_token: str = "xapp-1-sandbox", refuse: int = 0
+    ) -> None:
         self.slack = slack
         self.app_token = app_token
         self.url = ""
         self.opened = 0  # apps.connections.open calls answered
+        self.refused = 0  # websocket handshakes refused
+        self._refuse = refuse
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._connected = asyncio.Event()
@@ -59,6 +64,11 @@ class SocketModeStandIn:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def drop(self) -> None:
+        """Close the bot's websockets as Slack does now and then; the bot should come back."""
+        for ws in list(self._sockets):
+            await ws.close()
 
     async def wait_connected(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         async with asyncio.timeout(timeout):
@@ -93,6 +103,9 @@ class SocketModeStandIn:
         return {"ok": True, "url": self.url}
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:
+        if self.refused < self._refuse:
+            self.refused += 1
+            return web.Response(status=503, text="try again later")
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._sockets.append(ws)

@@ -8,7 +8,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 
+from bot.proxy import Proxies
 from bot.runtime import Runtime
 from bot.slack.gateway import build_web_client
 from bot.slack.listeners import register_listeners
@@ -28,13 +33,19 @@ def build_app(rt: Runtime) -> AsyncApp:
     """
     secret = rt.settings.slack_signing_secret
     token = rt.settings.slack_bot_token.get_secret_value() if rt.settings.slack_bot_token else ""
+    api_url = rt.settings.slack_api_url
+    bolt_log = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, QuietTokenWarnings) for f in bolt_log.filters):
+        bolt_log.addFilter(QuietTokenWarnings())
     app = AsyncApp(
-        client=build_web_client(token, rt.settings.slack_api_url),
+        client=build_web_client(
+            token, api_url, proxy=Proxies.from_settings(rt.settings).for_url(api_url)
+        ),
         authorize=token_authorizer(rt, token),
         signing_secret=secret.get_secret_value() if secret else "",
         # Listeners ack first and keep working after the HTTP answer has gone back to Slack.
         process_before_response=False,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=bolt_log,
     )
     # After Bolt's signature check: a request it accepted once is refused if sent again.
     app.use(ReplayGuard())
@@ -42,6 +53,19 @@ def build_app(rt: Runtime) -> AsyncApp:
     register_listeners(app, command=rt.command)
     app.error(log_unhandled)
     return app
+
+
+class QuietTokenWarnings(logging.Filter):
+    """Drop Bolt's warnings that the token "will be unused"/"will be ignored".
+
+    Bolt reads SLACK_BOT_TOKEN from the environment itself and warns that `client` and
+    `authorize` take precedence, which is exactly the intent here: noise at every start.
+    """
+
+    WARNINGS = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.WARNINGS
 
 
 def token_authorizer(rt: Runtime, token: str) -> Authorize:

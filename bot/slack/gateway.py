@@ -37,18 +37,25 @@ GONE_ERRORS = frozenset(
 BOT_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
 
 
-def build_web_client(token: str, base_url: str) -> AsyncWebClient:
-    """The one AsyncWebClient: Retry-After honoured on 429, connection and 5xx errors retried."""
-    return AsyncWebClient(
+def build_web_client(token: str, base_url: str, *, proxy: str | None = None) -> AsyncWebClient:
+    """The one AsyncWebClient: Retry-After honoured on 429, connection and 5xx errors retried.
+
+    `proxy` is what `Proxies.for_url(base_url)` chose, None for a direct connection.
+    """
+    client = AsyncWebClient(
         token=token,
         base_url=base_url,
         timeout=15,
+        proxy=proxy,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=5),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+    # Given no proxy, slack_sdk falls back on HTTPS_PROXY/HTTP_PROXY itself, ignoring NO_PROXY.
+    client.proxy = proxy
+    return client
 
 
 @contextmanager

@@ -21,17 +21,23 @@ HOUSEKEEPING_JOB_ID = "drs-housekeeping"
 DRAIN_SECONDS = 20.0  # how long shutdown lets in-flight polls finish before cancelling them
 
 
-class _QuietSkips(logging.Filter):
-    """A sweep longer than a tick makes APScheduler skip ticks, by design: not worth a warning."""
+class _QuietScheduler(logging.Filter):
+    """APScheduler's INFO lines (job added, scheduler started) only at LOG_LEVEL=DEBUG.
+
+    The watcher logs its own start and stop. A sweep longer than a tick makes APScheduler skip
+    ticks, by design: not worth a warning either.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "maximum number of running instances" not in record.getMessage()
+        if "maximum number of running instances" in record.getMessage():
+            return False
+        return record.levelno >= logging.WARNING or logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
 def _scheduler_logger() -> logging.Logger:
     logger = logging.getLogger(f"{__name__}.apscheduler")
-    if not any(isinstance(f, _QuietSkips) for f in logger.filters):
-        logger.addFilter(_QuietSkips())
+    if not any(isinstance(f, _QuietScheduler) for f in logger.filters):
+        logger.addFilter(_QuietScheduler())
     return logger
 
 

@@ -39,7 +39,7 @@ SK = "sk-SECRET-0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c"
 IAM_USER = "drs-operator"
 IAM_PASSWORD = "pw-SECRET-Tr0ub4dor&3"
 # What configure_logging keeps at WARNING (it does not export the list).
-NOISY = ("httpx", "httpcore", "apscheduler.executors.default", "slack_sdk")
+NOISY = ("httpx", "httpcore", "apscheduler", "slack_sdk")
 CREDENTIALS = {
     "token": {},
     "aksk": {"DRS_AUTH_TOKEN": "", "HUAWEICLOUD_SDK_AK": AK, "HUAWEICLOUD_SDK_SK": SK},

@@ -77,4 +77,4 @@ async def _press(
 def watch_id_of(action: dict[str, Any]) -> int | None:
     """The watch a button belongs to (its value), or None when the value is not one of ours."""
     value = str(action.get("value") or "")
-    return int(value) if value.isdigit() and len(value) < 18 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
