@@ -274,7 +274,7 @@ class Transcript:
 
     def _responded(self, call: Call) -> None:
         post = next((r for r in reversed(self.slack.responses) if r.key == call.url_key), None)
-        if post is None:
+        if post is None or post.delete_original:  # Slack shows nothing for a deleted answer
             return
         if post.response_type == "in_channel" and not post.replace_original:
             self._posted(self.slack.message_list[-1])

@@ -138,3 +138,13 @@ def test_detail_lines_keep_what_the_text_does_not_say() -> None:
         "⚠ DRS is not answering; still trying.",
         "Asked by @you",
     ]
+
+
+async def test_a_deleted_checking_answer_leaves_no_empty_private_line(live: Live) -> None:
+    await live.session.type_line(f"/drs-progress {FOREVER}")
+    assert live.session.slack.calls_to("response_url")  # "Checking…" was deleted by response_url
+    private_lines = [
+        line for line in live.out.getvalue().splitlines() if "(only visible to you) ›" in line
+    ]
+    assert private_lines and all(not line.rstrip().endswith("›") for line in private_lines)
+    await live.session.type_line("/drs-progress stop all")
