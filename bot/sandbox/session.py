@@ -128,15 +128,15 @@ class Session:
             return
         response_url = self.slack.new_response_url(channel_id=CHANNEL, user_id=USER)
         body = slash_command_body(
-            text=text, command=name, team_id=TEAM_ID, channel_id=CHANNEL, user_id=USER,
-            response_url=response_url,
+            text=slack_escape(text), command=name, team_id=TEAM_ID, channel_id=CHANNEL,
+            user_id=USER, response_url=response_url,
         )  # fmt: skip
         await self.send(body, response_key=response_url.rsplit("/", 1)[-1])
 
     async def _mention(self, line: str, thread_ts: str | None) -> None:
         # "@anyname words": Slack delivers the mention as <@BOT_ID>, whatever name was typed.
         _, _, words = line.partition(" ")
-        text = f"<@{BOT_USER_ID}> {words.strip()}".strip()
+        text = f"<@{BOT_USER_ID}> {slack_escape(words.strip())}".strip()
         msg = self.slack.add_user_message(CHANNEL, text, user=USER, thread_ts=thread_ts)
         self.transcript.typed(line, ts=msg.ts, thread_ts=thread_ts)
         self.last_thread = thread_ts or msg.ts
@@ -204,3 +204,8 @@ class Session:
 
 def new_sender() -> SlackSender:
     return SlackSender(SIGNING_SECRET)
+
+
+def slack_escape(typed: str) -> str:
+    """What Slack sends for typed text: `&`, `<` and `>` as entities (its own markup aside)."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

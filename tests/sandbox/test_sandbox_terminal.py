@@ -148,3 +148,10 @@ async def test_a_deleted_checking_answer_leaves_no_empty_private_line(live: Live
     ]
     assert private_lines and all(not line.rstrip().endswith("›") for line in private_lines)
     await live.session.type_line("/drs-progress stop all")
+
+
+async def test_typed_text_reaches_the_bot_escaped_as_slack_sends_it(live: Live) -> None:
+    await live.session.type_line("/drs-progress status &lt;x")
+    answer = live.out.getvalue().split("status &lt;x", 1)[1]  # after the typed line
+    assert "&lt;x" in answer  # shown as typed: text, not an entity the bot decoded
+    assert "<x" not in answer
