@@ -23,8 +23,10 @@ from bot.render.cards import CardView
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
+from bot.slack.naming import details_in_time, drop, start_details
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
+from bot.store.names import apply_details
 
 log = logging.getLogger(__name__)
 
@@ -101,17 +103,23 @@ async def watch(
     if existing is not None:
         await _say_already_watched(rt, existing, job_id, say)
         return
+    asking = start_details(rt, job_id, language)
     check = await _first_check(rt, job_id, job_type, language, say)
+    if check is None or (check.progress is not None and check.progress.finished):
+        await drop(asking)
     if check is None:
         return
     if check.progress is not None and check.progress.finished:
         await _finished(rt, place, job_id, job_type, language, check.progress, say)
         return
+    details = await details_in_time(asking)
     async with rt.sessions.begin() as session:
         created_watch, created = await _get_or_create(
             session, rt, place, job_id, job_type, language
         )
         job = created_watch.polled_job
+        if job.job_name is None:
+            apply_details(job, details, rt.clock.now())
     if not created:  # someone else created it a moment ago
         await _say_already_watched(rt, created_watch, job_id, say)
         return
