@@ -28,13 +28,14 @@ _MAX_NAME = 60
 def engines_words(engine_type: str | None, job_direction: str | None = None) -> str | None:
     """`MySQL → Kafka` (plus `, out of the cloud` for `down`), as plain text before escaping;
     an engine pair this version does not know is given verbatim; None when DRS gave none."""
-    if not engine_type:
+    given = (engine_type or "").strip()
+    if not given:
         return None
-    source, sep, target = engine_type.strip().lower().partition("-to-")
+    source, sep, target = given.lower().partition("-to-")
     if sep and source in _ENGINES and target in _ENGINES:
         words = f"{_ENGINES[source]} → {_ENGINES[target]}"
     else:
-        words = engine_type.strip()
+        words = given
     if job_direction == "down":
         words += f", {_DIRECTIONS['down']}"
     return words
