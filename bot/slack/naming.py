@@ -9,7 +9,9 @@ import logging
 from bot.domain.details import JobDetails
 from bot.drs.retry import INTERACTIVE
 from bot.errors import DrsError
+from bot.render.jobs import job_summary
 from bot.runtime import Runtime
+from bot.store.names import known_details
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +52,12 @@ async def drop(task: asyncio.Task[JobDetails | None]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def stored_name(rt: Runtime, job_id: str) -> tuple[str | None, str | None]:
+    """(job_name, job_summary) as stored from an earlier watch, for answers that ask no more."""
+    async with rt.sessions() as session:
+        known = await known_details(session, project_id=rt.project_id, job_id=job_id)
+    if known is None:
+        return None, None
+    return known.name, job_summary(known.engine_type, known.job_direction)

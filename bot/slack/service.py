@@ -23,7 +23,7 @@ from bot.render.cards import CardView
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
-from bot.slack.naming import details_in_time, drop, start_details
+from bot.slack.naming import details_in_time, drop, start_details, stored_name
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
 from bot.store.names import apply_details
@@ -68,7 +68,11 @@ async def status(
         await say(answers.drs_error_message(job_id, exc))
         return
     command_name = None if in_thread else rt.command
-    await say(cards.status_message(progress, job_type=job_type, command_name=command_name))
+    name, summary = await stored_name(rt, job_id)
+    answer = cards.status_message(
+        progress, job_type=job_type, command_name=command_name, job_name=name, job_summary=summary
+    )
+    await say(answer)
 
 
 async def permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:

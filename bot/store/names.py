@@ -47,6 +47,26 @@ async def store_details(
     )
 
 
+async def known_details(
+    session: AsyncSession, *, project_id: str, job_id: str
+) -> JobDetails | None:
+    """What is stored about a job's name and engines (any query type), or None."""
+    row = (
+        await session.execute(
+            select(PolledJob.job_name, PolledJob.engine_type, PolledJob.job_direction)
+            .where(
+                PolledJob.project_id == project_id,
+                PolledJob.job_id == job_id,
+                PolledJob.job_name.is_not(None),
+            )
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    return JobDetails(job_id, name=row[0], engine_type=row[1], job_direction=row[2])
+
+
 def _ask_again(now: datetime, retry_after: timedelta) -> ColumnElement[bool]:
     return or_(
         PolledJob.details_asked_at.is_(None), PolledJob.details_asked_at <= now - retry_after

@@ -89,3 +89,16 @@ async def test_a_hostile_job_name_is_shown_as_text(live_bot: LiveBot) -> None:
     await live_bot.slack.wait_for(lambda: bool(live_bot.slack.ephemerals("C0SANDBOX")))
     listed = live_bot.slack.ephemerals("C0SANDBOX")[-1]
     assert "&lt;!channel&gt;" in listed.text and "<!channel>" not in str(listed.blocks)
+
+
+async def test_status_answers_and_thread_replies_lead_with_the_name(live_bot: LiveBot) -> None:
+    done = {"send_success": True, "process_status": "success", "parsed_success_number": "500"}
+    live_bot.simulator.add_job(SimJob(JOB, [*PARSING, done], step_seconds=0, details=NAMED))
+    await slash(live_bot, JOB)
+    ts = await card_of(live_bot, "C0SANDBOX")
+    await slash(live_bot, f"status {JOB}")
+    await live_bot.slack.wait_for(lambda: bool(live_bot.slack.ephemerals("C0SANDBOX")))
+    assert live_bot.slack.ephemerals("C0SANDBOX")[-1].text.startswith("DRS orders-to-kafka: ")
+    await poll_now(live_bot, Sweeper(live_bot.runtime))
+    replies = [m.text for m in live_bot.slack.thread("C0SANDBOX", ts)]
+    assert any(t.startswith("DRS orders-to-kafka parsed: 500 rows") for t in replies), replies
