@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import CardState, WatchState, initial_told
+from bot.domain.details import JobDetails
 from bot.domain.progress import Phase, Progress
 from bot.drs.retry import INTERACTIVE as INTERACTIVE_RETRY
 from bot.errors import DestinationGone, DrsError, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
 from bot.render import answers, cards, notes
 from bot.render.cards import CardView
+from bot.render.jobs import job_summary
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
@@ -109,14 +111,13 @@ async def watch(
         return
     asking = start_details(rt, job_id, language)
     check = await _first_check(rt, job_id, job_type, language, say)
-    if check is None or (check.progress is not None and check.progress.finished):
-        await drop(asking)
     if check is None:
-        return
-    if check.progress is not None and check.progress.finished:
-        await _finished(rt, place, job_id, job_type, language, check.progress, say)
+        await drop(asking)
         return
     details = await details_in_time(asking)
+    if check.progress is not None and check.progress.finished:
+        await _finished(rt, place, job_id, job_type, language, check.progress, say, details)
+        return
     async with rt.sessions.begin() as session:
         created_watch, created = await _get_or_create(
             session, rt, place, job_id, job_type, language
@@ -182,6 +183,7 @@ async def _finished(
     language: str | None,
     progress: Progress,
     say: Say,
+    details: JobDetails | None = None,
 ) -> None:
     """A job that has already finished: a link to its final card here, or a new final card."""
     state = WatchState.SUCCEEDED if progress.phase is Phase.SUCCEEDED else WatchState.FAILED
@@ -200,7 +202,7 @@ async def _finished(
         link = await permalink(rt, shown.card_channel, shown.card_ts)
         await say(answers.already_finished(job_id, link))
         return
-    await _post_final_card(rt, place, job_id, job_type, language, progress, state, say)
+    await _post_final_card(rt, place, job_id, job_type, language, progress, state, say, details)
 
 
 async def _post_final_card(
@@ -212,6 +214,7 @@ async def _post_final_card(
     progress: Progress,
     state: WatchState,
     say: Say,
+    details: JobDetails | None = None,
 ) -> None:
     """The final card, and an ended watch that remembers it (so asking again links to it)."""
     async with rt.sessions.begin() as session:
@@ -225,6 +228,8 @@ async def _post_final_card(
         requested_by=place.user_id,
         checked_at=progress.observed_at,
         job_type=job_type,
+        job_name=details.name if details else None,
+        job_summary=job_summary(details.engine_type, details.job_direction) if details else None,
     )
     posted = await _post_card(rt, place, cards.watch_card(view))
     async with rt.sessions.begin() as session:

@@ -102,3 +102,13 @@ async def test_status_answers_and_thread_replies_lead_with_the_name(live_bot: Li
     await poll_now(live_bot, Sweeper(live_bot.runtime))
     replies = [m.text for m in live_bot.slack.thread("C0SANDBOX", ts)]
     assert any(t.startswith("DRS orders-to-kafka parsed: 500 rows") for t in replies), replies
+
+
+async def test_a_job_already_finished_gets_a_named_final_card(live_bot: LiveBot) -> None:
+    done = {"send_success": True, "process_status": "success", "parsed_success_number": "500"}
+    live_bot.simulator.add_job(SimJob(JOB, [done], details=NAMED))
+    await slash(live_bot, JOB)
+    await live_bot.slack.wait_for(lambda: len(channel_messages(live_bot)) == 1)
+    card = channel_messages(live_bot)[0]
+    assert card.text == "DRS orders-to-kafka: succeeded, 500 rows"
+    assert f"`{JOB}`" in card.blocks[0]["text"]["text"]
