@@ -25,6 +25,9 @@ async def _ask(rt: Runtime, job_id: str, language: str | None) -> JobDetails | N
     except DrsError as exc:  # the watch goes on without a name; the sweep asks again
         log.info("no details for %s yet: %s", job_id, exc.describe())
         return None
+    except Exception as exc:  # a name is never worth a watch that did not start
+        log.warning("details for %s: %s: %s", job_id, type(exc).__name__, exc)
+        return None
 
 
 def start_details(
