@@ -14,6 +14,7 @@ import httpx
 
 from bot.clock import Clock, SystemClock
 from bot.domain.commands import DEFAULT_LANGUAGE, Language
+from bot.domain.details import JobDetails
 from bot.domain.progress import Progress
 from bot.drs.jobid import parse_job_id
 from bot.drs.retry import DEFAULT, RetryPolicy, call_with_retry
@@ -50,6 +51,11 @@ def progress_path(project_id: str, job_id: str) -> str:
         f"/v5/{quote(project_id, safe='')}/jobs/{quote(job_id, safe='')}"
         "/db-object/template/progress"
     )
+
+
+def details_path(project_id: str, job_id: str) -> str:
+    """The job details API path (asked with `type=detail`)."""
+    return f"/v5/{quote(project_id, safe='')}/jobs/{quote(job_id, safe='')}"
 
 
 def error_fields(body: Any) -> tuple[str | None, str | None]:
@@ -175,7 +181,22 @@ class DrsClient:
         path = progress_path(self.project_id, job_id)
 
         async def once() -> Progress:
-            return await self._send(path, params, headers, job_id)
+            body = await self._get_json(path, params, headers, job_id, "progress")
+            return Progress.from_body(job_id, body, self.clock.now())
+
+        return await call_with_retry(once, policy=retry or self.retry, clock=self.clock)
+
+    async def job_details(
+        self, job_id: str, *, language: str | None = None, retry: RetryPolicy | None = None
+    ) -> JobDetails:
+        """The job's name, engines and direction; errors mapped as for the progress query."""
+        job_id = parse_job_id(job_id)
+        headers = {"Content-Type": "application/json", "X-Language": language or self.language}
+        path = details_path(self.project_id, job_id)
+
+        async def once() -> JobDetails:
+            body = await self._get_json(path, {"type": "detail"}, headers, job_id, "details")
+            return JobDetails.from_body(job_id, body)
 
         return await call_with_retry(once, policy=retry or self.retry, clock=self.clock)
 
@@ -191,9 +212,15 @@ class DrsClient:
             self._urls[key] = url
         return url
 
-    async def _send(
-        self, path: str, params: dict[str, str], headers: dict[str, str], job_id: str
-    ) -> Progress:
+    async def _get_json(
+        self,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        job_id: str,
+        what: str,
+    ) -> dict[str, Any]:
+        """GET a DRS JSON object; any other answer raised as the error tree says."""
         try:
             response = await self._http.get(self._url(path, params), headers=headers)
         except httpx.TransportError as exc:
@@ -206,7 +233,7 @@ class DrsClient:
         request_id = response.headers.get("X-Request-Id")
         if response.status_code != 200:
             error = error_from_response(response, job_id, now, endpoint=self.endpoint)
-            logger.info("progress query for %s failed: %s", job_id, error.describe())
+            logger.info("%s query for %s failed: %s", what, job_id, error.describe())
             raise error
         try:
             body = json.loads(response.content)
@@ -220,8 +247,8 @@ class DrsClient:
                 job_id=job_id,
                 endpoint=self.endpoint,
             )
-        logger.debug("progress %s: %s (request %s)", job_id, body, request_id)
-        return Progress.from_body(job_id, body, now)
+        logger.debug("%s %s: %s (request %s)", what, job_id, body, request_id)
+        return body
 
     async def aclose(self) -> None:
         """Close the httpx client (and a credential's own client, e.g. IAM login's)."""

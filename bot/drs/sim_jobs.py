@@ -57,6 +57,7 @@ class Faults:
     unauthorized_next: int = 0  # next N answer 401 APIGW.0301
     down: bool = False  # every progress request answers 500 until turned off
     refuse_credentials: bool = False  # every progress request answers 401 until turned off
+    details_down: bool = False  # every job details request answers 500 until turned off
     fired: dict[str, int] = field(default_factory=dict)  # how many of each fired
 
     def take(self, name: str) -> bool:
@@ -93,6 +94,7 @@ def demo_jobs() -> list[SimJob]:
                 {"send_success": True, "process_status": "success", "parsed_success_number": "500"},
             ],
             step_seconds=5,
+            details={"name": "orders-to-kafka", "engine_type": "mysql-to-kafka"},
         ),
         SimJob(
             "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21",
@@ -102,6 +104,7 @@ def demo_jobs() -> list[SimJob]:
                 {"send_success": True, "process_status": "failed", "parsed_success_number": "40"},
             ],
             step_seconds=5,
+            details={"name": "billing-to-gaussdb", "engine_type": "oracle-to-gaussdbv5"},
         ),
         SimJob(
             "5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10",
@@ -118,6 +121,7 @@ def demo_jobs() -> list[SimJob]:
                 }
             ],
             step_seconds=30,
+            details={"name": "events-to-kafka", "engine_type": "taurus-to-kafka"},
         ),
     ]
 
@@ -157,6 +161,7 @@ FAULT_KEYS = {
     "unauthorized_next": _COUNT,
     "down": _SWITCH,
     "refuse_credentials": _SWITCH,
+    "details_down": _SWITCH,
 }
 _JSON_TYPES = {bool: "true/false", int: "a number", float: "a number", str: "a string"}
 

@@ -169,7 +169,7 @@ class TemplateApi:
             {"send_success": True, "process_status": parsed.status, "parsed_success_number": good},
         ]
         old = self._sim.jobs[job_id]
-        self._sim.add_job(SimJob(job_id, steps, old.step_seconds))
+        self._sim.add_job(SimJob(job_id, steps, old.step_seconds, dict(old.details)))
 
     @property
     def _names(self) -> dict[str, str]:

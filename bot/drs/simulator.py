@@ -25,6 +25,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
+from bot.drs.sim_details import detail_body, is_details_path
 from bot.drs.sim_jobs import Faults, JobsSpec, SimJob, demo_jobs, load_jobs_spec
 from bot.drs.sim_templates import MAX_BODY, TemplateApi
 from bot.errors import UsageError
@@ -170,6 +171,8 @@ class DrsSimulator:
             and parts[5:] == ["db-object", "template", "progress"]
         ):
             return await self._progress(request, unquote(parts[2]), unquote(parts[4]))
+        if is_details_path(request.method, parts):
+            return await self._details(request, unquote(parts[2]), unquote(parts[4]))
         templates = await self.templates.route(request, [unquote(p) for p in parts])
         if templates is not None:
             return templates
@@ -211,6 +214,20 @@ class DrsSimulator:
         first = self._first_seen.setdefault(job_id, now)
         answered = self._answered[job_id] = self._answered.get(job_id, 0) + 1
         return self._reply(200, job.step_at(now - first, answered))
+
+    async def _details(self, request: web.Request, project: str, job_id: str) -> web.Response:
+        """The job details API: the credentials and project are checked as for progress."""
+        if self.faults.holds("details_down"):
+            return self._reply(500, {"error_code": "DRS.10000001", "error_msg": "System error."})
+        refusal = await self._refusal(request)
+        if refusal is not None:
+            return self._reply(401, refusal)
+        if self.project_id and project != self.project_id:
+            return self._reply(403, BAD_PROJECT)
+        job = self.jobs.get(job_id)
+        if job is None:
+            return self._reply(400, NOT_FOUND)
+        return self._reply(200, detail_body(job))
 
     async def _refusal(self, request: web.Request) -> dict[str, str] | None:
         """The gateway's 401 body for these credentials, or None when they are good."""

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.domain.progress import Progress
 from bot.domain.states import CardState
+from bot.render import jobs
 from bot.render.blocks import (
     MAX_BLOCKS,
     MAX_TEXT,
@@ -72,6 +73,8 @@ class CardView:
     note: str | None = None  # the note's words, shown as a `literal`
     job_type: str | None = None
     state_raw: str | None = None
+    job_name: str | None = None  # DRS's name for the job (user text), when known
+    job_summary: str | None = None  # engines in words (`MySQL → Kafka`), when known
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class ListItem:
     permalink: str | None
     requested_by: str | None = None
     thread: bool = False
+    job_name: str | None = None
 
 
 def _label(state: CardState | None, progress: Progress | None) -> str:
@@ -101,8 +105,10 @@ def _label(state: CardState | None, progress: Progress | None) -> str:
     return label
 
 
-def _push_text(job_id: str, label: str, progress: Progress | None) -> str:
-    text = f"DRS {short_job_id(job_id)}: {label}"
+def _push_text(
+    job_id: str, label: str, progress: Progress | None, job_name: str | None = None
+) -> str:
+    text = f"{jobs.head(job_id, job_name)}: {label}"
     if progress is not None and progress.parsed_success_number is not None:
         text += f", {format_rows(progress.parsed_success_number)}"
     return clip(text, MAX_TEXT)
@@ -145,7 +151,7 @@ def watch_card(view: CardView) -> Message:
     emoji = PHASE_EMOJI[progress.phase] if progress else ":hourglass:"
     if not_found:
         emoji = ":grey_question:"
-    blocks = [section(f"{emoji} *DRS template import* `{escape(view.job_id)}`")]
+    blocks = [section(_heading(emoji, view.job_id, view.job_name, view.job_summary))]
     if not not_found:
         blocks.append(_progress_fields(progress, view.job_type))
     if state_line := _state_line(view):
@@ -158,22 +164,37 @@ def watch_card(view: CardView) -> Message:
         value = str(view.watch_id)
         stop = button("Stop watching", ACTION_STOP, value, style="danger")
         blocks.append(actions(ACTIONS_BLOCK_ID, [button("Refresh", ACTION_REFRESH, value), stop]))
-    return Message(_push_text(view.job_id, _label(view.state, progress), progress), blocks)
+    text = _push_text(view.job_id, _label(view.state, progress), progress, view.job_name)
+    return Message(text, blocks)
+
+
+def _heading(emoji: str, job_id: str, job_name: str | None, job_summary: str | None) -> str:
+    """The card's first line; with a known name, the name and engines lead and the ID follows."""
+    plain = f"*DRS template import* `{escape(job_id)}`"
+    title = jobs.title(job_name, job_summary)
+    return f"{emoji} {plain}" if title is None else f"{emoji} {title}\n{plain}"
 
 
 def status_message(
-    progress: Progress, *, job_type: str | None = None, command_name: str | None = None
+    progress: Progress,
+    *,
+    job_type: str | None = None,
+    command_name: str | None = None,
+    job_name: str | None = None,
+    job_summary: str | None = None,
 ) -> Message:
     """The private one-off answer to `status JOB_ID`: nothing is watched."""
+    emoji = PHASE_EMOJI[progress.phase]
     blocks = [
-        section(f"{PHASE_EMOJI[progress.phase]} *DRS template import* `{escape(progress.job_id)}`"),
+        section(_heading(emoji, progress.job_id, job_name, job_summary)),
         _progress_fields(progress, job_type),
     ]
     meta = [f"Checked {slack_date(progress.observed_at)}", "Only you can see this; not watched."]
     if command_name and not progress.finished:
         meta.append(f"To watch it here: `{escape(command_name)} {escape(progress.job_id)}`")
     blocks.append(context(meta))
-    return Message(_push_text(progress.job_id, progress.phase.value, progress), blocks)
+    text = _push_text(progress.job_id, progress.phase.value, progress, job_name)
+    return Message(text, blocks)
 
 
 def list_message(items: list[ListItem], *, command_name: str) -> Message:
@@ -199,16 +220,22 @@ def list_message(items: list[ListItem], *, command_name: str) -> Message:
         blocks.append(context([f"…and {len(items) - shown} more not shown."]))
     blocks.append(context([f"Stop one with `{cmd} stop JOB_ID`, or all with `{cmd} stop all`."]))
     names = ", ".join(
-        f"{short_job_id(i.job_id)} ({_label(CardState.WATCHING, i.progress)})" for i in items[:5]
+        f"{_list_name(i)} ({_label(CardState.WATCHING, i.progress)})" for i in items[:5]
     )
     more = f" and {len(items) - 5} more" if len(items) > 5 else ""
     return Message(clip(f"{count} watched here: {names}{more}", MAX_TEXT), blocks)
+
+
+def _list_name(item: ListItem) -> str:
+    return jobs.name_text(item.job_name) if item.job_name else short_job_id(item.job_id)
 
 
 def _list_line(item: ListItem) -> str:
     progress = item.progress
     phase = phase_text(progress) if progress else _CHECKING
     parts = [f"`{escape(item.job_id)}`", phase, f"rows {rows_field(progress)}"]
+    if item.job_name:
+        parts.insert(0, f"*{jobs.name_text(item.job_name)}*")
     if item.permalink:
         parts.append(link(item.permalink, f"open {'thread' if item.thread else 'card'}"))
     elif item.thread:

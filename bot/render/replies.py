@@ -9,9 +9,10 @@ from typing import Protocol
 
 from bot.domain.progress import Phase, Progress
 from bot.domain.watching import Observation, ReplyKind, WatchFacts
+from bot.render import jobs
 from bot.render.blocks import plain_section
 from bot.render.message import Message
-from bot.render.text import drs_text, format_duration, format_rows, mentions, short_job_id
+from bot.render.text import drs_text, format_duration, format_rows, mentions
 
 
 class ReplySettings(Protocol):
@@ -32,7 +33,7 @@ class _Reply:
     """What every reply may say, worked out once."""
 
     job_id: str
-    head: str  # `DRS c7debc9c…jb20r`
+    head: str  # `DRS orders-to-kafka`, or `DRS c7debc9c…jb20r` while the name is unknown
     who: str  # mentions of who asked and who joined
     state: str  # `parsing, 12,340 rows`
     rows: str
@@ -166,13 +167,14 @@ def render_reply(
     project_id: str | None = None,
     first_seen_at: datetime | None = None,
     failures: int | None = None,
+    job_name: str | None = None,
 ) -> Message:
     """The reply for `kind`; `text` stands alone, blocks add the detail a push cannot show."""
     started = first_seen_at or facts.created_at
     end = progress.observed_at if progress is not None else now
     reply = _Reply(
         job_id=job_id,
-        head=f"DRS {short_job_id(job_id)}",
+        head=jobs.head(job_id, job_name),
         who=mentions((facts.requested_by, *facts.joined_by)),
         state=describe_state(progress),
         rows=format_rows(progress.parsed_success_number if progress else None),
@@ -197,6 +199,7 @@ def render_observed(
     now: datetime,
     config: ReplySettings,
     project_id: str | None = None,
+    job_name: str | None = None,
 ) -> Message:
     """`render_reply` fed from the observation the decision was made on (for the sweep)."""
     return render_reply(
@@ -210,4 +213,5 @@ def render_observed(
         project_id=project_id,
         first_seen_at=obs.first_seen_at,
         failures=obs.consecutive_failures,
+        job_name=job_name,
     )

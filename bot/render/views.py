@@ -14,6 +14,7 @@ from typing import Protocol
 from bot.domain.progress import Progress
 from bot.domain.states import CardState, parse_watch_state
 from bot.render.cards import CardView
+from bot.render.jobs import job_summary
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,15 @@ class StoredWatch(Protocol):
 class StoredJob(Protocol):
     @property
     def job_id(self) -> str: ...
+
+    @property
+    def job_name(self) -> str | None: ...
+
+    @property
+    def engine_type(self) -> str | None: ...
+
+    @property
+    def job_direction(self) -> str | None: ...
 
     def progress(self) -> Progress | None: ...
 
@@ -70,4 +80,6 @@ def card_view(
         note=note,
         job_type=watch.job_type or None,
         state_raw=watch.state if state is None else None,
+        job_name=job.job_name,
+        job_summary=job_summary(job.engine_type, job.job_direction),
     )

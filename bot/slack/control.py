@@ -89,6 +89,7 @@ async def list_watches(rt: Runtime, place: Place, *, say: Say) -> None:
                 permalink=link,
                 requested_by=item_watch.requested_by,
                 thread=bool(item_watch.thread_key),
+                job_name=job.job_name,
             )
         )
     await say(cards.list_message(items, command_name=rt.command))

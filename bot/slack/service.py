@@ -14,17 +14,21 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import CardState, WatchState, initial_told
+from bot.domain.details import JobDetails
 from bot.domain.progress import Phase, Progress
 from bot.drs.retry import INTERACTIVE as INTERACTIVE_RETRY
 from bot.errors import DestinationGone, DrsError, SlackError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
 from bot.render import answers, cards, notes
 from bot.render.cards import CardView
+from bot.render.jobs import job_summary
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
+from bot.slack.naming import details_in_time, drop, start_details, stored_name
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
+from bot.store.names import apply_details
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +70,11 @@ async def status(
         await say(answers.drs_error_message(job_id, exc))
         return
     command_name = None if in_thread else rt.command
-    await say(cards.status_message(progress, job_type=job_type, command_name=command_name))
+    name, summary = await stored_name(rt, job_id)
+    answer = cards.status_message(
+        progress, job_type=job_type, command_name=command_name, job_name=name, job_summary=summary
+    )
+    await say(answer)
 
 
 async def permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:
@@ -101,17 +109,22 @@ async def watch(
     if existing is not None:
         await _say_already_watched(rt, existing, job_id, say)
         return
+    asking = start_details(rt, job_id, language)
     check = await _first_check(rt, job_id, job_type, language, say)
     if check is None:
+        await drop(asking)
         return
+    details = await details_in_time(asking)
     if check.progress is not None and check.progress.finished:
-        await _finished(rt, place, job_id, job_type, language, check.progress, say)
+        await _finished(rt, place, job_id, job_type, language, check.progress, say, details)
         return
     async with rt.sessions.begin() as session:
         created_watch, created = await _get_or_create(
             session, rt, place, job_id, job_type, language
         )
         job = created_watch.polled_job
+        if job.job_name is None:
+            apply_details(job, details, rt.clock.now())
     if not created:  # someone else created it a moment ago
         await _say_already_watched(rt, created_watch, job_id, say)
         return
@@ -170,6 +183,7 @@ async def _finished(
     language: str | None,
     progress: Progress,
     say: Say,
+    details: JobDetails | None = None,
 ) -> None:
     """A job that has already finished: a link to its final card here, or a new final card."""
     state = WatchState.SUCCEEDED if progress.phase is Phase.SUCCEEDED else WatchState.FAILED
@@ -188,7 +202,7 @@ async def _finished(
         link = await permalink(rt, shown.card_channel, shown.card_ts)
         await say(answers.already_finished(job_id, link))
         return
-    await _post_final_card(rt, place, job_id, job_type, language, progress, state, say)
+    await _post_final_card(rt, place, job_id, job_type, language, progress, state, say, details)
 
 
 async def _post_final_card(
@@ -200,6 +214,7 @@ async def _post_final_card(
     progress: Progress,
     state: WatchState,
     say: Say,
+    details: JobDetails | None = None,
 ) -> None:
     """The final card, and an ended watch that remembers it (so asking again links to it)."""
     async with rt.sessions.begin() as session:
@@ -213,6 +228,8 @@ async def _post_final_card(
         requested_by=place.user_id,
         checked_at=progress.observed_at,
         job_type=job_type,
+        job_name=details.name if details else None,
+        job_summary=job_summary(details.engine_type, details.job_direction) if details else None,
     )
     posted = await _post_card(rt, place, cards.watch_card(view))
     async with rt.sessions.begin() as session:

@@ -140,6 +140,12 @@ class PolledJob(Base):
     last_error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     # DRS refused the credentials: polling waits until a restart (`unpause_all`).
     paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # What DRS calls the job (its details API); NULL until known. The name is user text.
+    job_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    engine_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    job_direction: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # When the details were last asked for: the sweep asks again for a missing name, rarely.
+    details_asked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     lease_owner: Mapped[str | None] = mapped_column(String(128), nullable=True)
     lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime]

@@ -157,6 +157,7 @@ class WatchDelivery:
                 now=self.now,
                 config=self.config,
                 project_id=self.rt.project_id,
+                job_name=self.job.job_name,
             )
             await gateway.post(
                 self.channel, message, thread_ts=self.thread_ts, broadcast=action.broadcast

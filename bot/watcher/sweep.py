@@ -28,6 +28,7 @@ from bot.watcher.batch import (
     stored_observation,
 )
 from bot.watcher.deliver import WatchDelivery
+from bot.watcher.naming import name_jobs
 from bot.watcher.query import poll_record, query
 from bot.watcher.state import PolicyConfig
 from bot.watcher.stats import SweepStats
@@ -99,6 +100,14 @@ class Sweeper:
             await self._sweep(stats)
             if not self._draining:
                 await self._expiry_pass(stats)
+            if not self._draining:
+                await name_jobs(
+                    self.rt,
+                    self.writer,
+                    interval=self.interval,
+                    lease_seconds=self.lease_seconds,
+                    retry=self.retry,
+                )
         except Exception as exc:  # never stop the scheduler
             stats.errors += 1
             log.error("sweep failed: %s: %s", type(exc).__name__, exc)

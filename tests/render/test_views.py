@@ -29,6 +29,9 @@ class Row:
 class Job:
     job_id: str = JOB
     stored: Progress | None = None
+    job_name: str | None = None
+    engine_type: str | None = None
+    job_direction: str | None = None
 
     def progress(self) -> Progress | None:
         return self.stored
