@@ -240,7 +240,8 @@ def option_needs_value(quoted: str, form: Form) -> str:
 def unknown_option(quoted: str, languages: Sequence[str], form: Form) -> str:
     return (
         f"Unknown option {quoted}: the options are `--type column` and "
-        f"`--lang {'|'.join(languages)}`. Right form: {form('JOB_ID --type column --lang zh-cn')}."
+        f"`--lang {'|'.join(languages)}` (and `--level`, `--mapping` for `template` and "
+        f"`upload`). Right form: {form('JOB_ID --type column --lang zh-cn')}."
     )
 
 
@@ -251,8 +252,18 @@ def unknown_option_value(quoted: str, option: str, known: Sequence[str], form: F
             f"out for the default). Right form: {form('JOB_ID --type column')}."
         )
     values = " or ".join(f"`{value}`" for value in known)
-    right = form("JOB_ID --lang zh-cn")
+    right = form(
+        "JOB_ID --lang zh-cn" if option == "--lang" else f"upload JOB_ID {option} {known[0]}"
+    )
     return f"{quoted} is not a known `{option}`; use {values}. Right form: {right}."
+
+
+def option_not_for(option: str, verb: str) -> str:
+    takes = {"template": "`--level` and `--lang`", "upload": "`--level`, `--mapping`, `--lang`"}
+    return (
+        f"`{option}` does not apply to `{verb or 'watch'}`; it takes "
+        f"{takes.get(verb, '`--type` and `--lang`')}."
+    )
 
 
 def option_twice(quoted: str) -> str:

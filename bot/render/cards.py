@@ -72,6 +72,7 @@ class CardView:
     note: str | None = None  # the note's words, shown as a `literal`
     job_type: str | None = None
     state_raw: str | None = None
+    uploaded_file: str | None = None  # shown as "`name` uploaded by @requester"
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,9 @@ def _meta(view: CardView) -> list[str]:
     meta: list[str] = []
     if view.checked_at is not None:
         meta.append(f"Last checked {slack_date(view.checked_at)}")
-    if view.requested_by:
+    if view.requested_by and view.uploaded_file:
+        meta.append(f"{code(view.uploaded_file, 120)} uploaded by {user_ref(view.requested_by)}")
+    elif view.requested_by:
         meta.append(f"Asked by {user_ref(view.requested_by)}")
     if view.joined_by:
         meta.append(f"Also following: {users_line(view.joined_by)}")

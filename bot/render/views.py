@@ -70,4 +70,6 @@ def card_view(
         note=note,
         job_type=watch.job_type or None,
         state_raw=watch.state if state is None else None,
+        # Optional: only watches started by an upload from Slack carry a file name.
+        uploaded_file=getattr(watch, "uploaded_file", None),
     )

@@ -76,8 +76,9 @@ def app_mention_body(
     event_id: str | None = None,
     bot_user_id: str = "U0DRSBOT",
     event_time: int = 0,
+    files: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """An Events API `event_callback` wrapping an `app_mention` (JSON)."""
+    """An Events API `event_callback` wrapping an `app_mention` (JSON), with `files` if any."""
     event: dict[str, Any] = {
         "type": "app_mention",
         "user": user_id,
@@ -88,6 +89,9 @@ def app_mention_body(
     }
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
+    if files:
+        event["files"] = files
+        event["upload"] = False
     envelope = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,

@@ -41,7 +41,7 @@ async def _migrate_with_data(url: str) -> None:
             await conn.execute(_INSERT, {"job": "old", "rows": 5, "raw": "5", "status": "x"})
         async with engine.begin() as conn:
             await conn.run_sync(_to("head"))
-        assert await current_revision(engine) == head_revision() == "0002"
+        assert await current_revision(engine) == head_revision()
         async with engine.begin() as conn:
             big = {"job": "big", "rows": MAX_ROWS, "raw": LONG_RAW, "status": LONG_STATUS}
             await conn.execute(_INSERT, big)
