@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
+from bot.drs.sim_jobs import SimJob
 from bot.store.models import TemplateUpload
 from tests.slack.filebot import BAD, CHANNEL, GOOD, JOB, FileBot, file_bot
 from tests.templates.helpers import zipped
@@ -135,3 +136,16 @@ async def test_a_slack_retry_of_the_upload_event_uploads_once(bot: FileBot) -> N
     await asyncio.sleep(0.3)
     assert len(bot.simulator.templates.upload_log) == 1
     assert len(bot.slack.thread(CHANNEL, ts)) == 1
+
+
+async def test_a_result_that_cannot_be_fetched_points_to_the_console(bot: FileBot) -> None:
+    # The job fails without an upload the simulator knows of: its result is refused.
+    bot.simulator.add_job(
+        SimJob(JOB, [{"send_success": True}, {"send_success": True, "process_status": "failed"}], 0)
+    )
+    ts = await bot.mention(f"watch {JOB}")
+    await bot.slack.wait_for(lambda: len(bot.slack.thread(CHANNEL, ts)) >= 1)
+    await bot.sweep(2)
+    texts = [m.text for m in bot.slack.thread(CHANNEL, ts)]
+    assert any("could not be fetched" in t and "DRS console" in t for t in texts)
+    assert bot.slack.posted_files(CHANNEL) == []
