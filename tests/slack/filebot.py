@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import FakeClock
+from bot.compose import build_runtime, close_runtime
+from bot.config import load_settings
 from bot.drs.retry import RetryPolicy
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator
@@ -41,6 +43,7 @@ class FileBot:
     slack: SlackStandIn
     runtime: Runtime
     clock: FakeClock
+    env: dict[str, str]
 
     @property
     def events_url(self) -> str:
@@ -74,7 +77,19 @@ class FileBot:
             text=f"<@{BOT_USER_ID}> {text}", ts=ts, event_id=event_id, files=items or None
         )
         response = await self.sender.send(url or self.events_url, body, retry_num=retry_num)
-        assert response.status_code == 200
+        assert response.status_code == 200, (response.status_code, response.text)
+
+    @asynccontextmanager
+    async def replica(self) -> AsyncIterator[str]:
+        """A second app process on the same database and stand-ins; its events URL."""
+        retry = RetryPolicy(attempts=2, base=0.05, cap=0.1, deadline=1.0)
+        other = await build_runtime(load_settings(self.env), clock=self.clock, drs_retry=retry)
+        other.bot_user_id = BOT_USER_ID
+        try:
+            async with serving(build_web(other, build_app(other), watcher=None)) as url:
+                yield f"{url}/slack/events"
+        finally:
+            await close_runtime(other)
 
     async def sweep(self, times: int = 1) -> None:
         for _ in range(times):
@@ -93,4 +108,4 @@ async def file_bot(database_url: str) -> AsyncIterator[FileBot]:
         assert h.runtime is not None
         web = build_web(h.runtime, build_app(h.runtime), watcher=None)
         async with serving(web) as url, SlackSender(SIGNING_SECRET) as sender:
-            yield FileBot(url, sender, h.simulator, h.slack, h.runtime, clock)
+            yield FileBot(url, sender, h.simulator, h.slack, h.runtime, clock, h.env)

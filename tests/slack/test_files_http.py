@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.drs.sim_jobs import SimJob
 from bot.store.models import TemplateUpload
+from bot.store.uploads import STALE_AFTER
 from tests.slack.filebot import BAD, CHANNEL, GOOD, JOB, FileBot, file_bot
 from tests.templates.helpers import zipped
 
@@ -149,3 +150,48 @@ async def test_a_result_that_cannot_be_fetched_points_to_the_console(bot: FileBo
     texts = [m.text for m in bot.slack.thread(CHANNEL, ts)]
     assert any("could not be fetched" in t and "DRS console" in t for t in texts)
     assert bot.slack.posted_files(CHANNEL) == []
+
+
+async def test_two_replicas_receiving_the_same_event_upload_once(pg_url: str) -> None:
+    async with file_bot(pg_url) as bot, bot.replica() as other_url:
+        shared = bot.slack.add_user_file("orders.xlsx", GOOD)
+        msg = bot.slack.add_user_message(CHANNEL, f"upload {JOB}")
+        await asyncio.gather(
+            bot.send_mention(msg.ts, f"upload {JOB}", [shared], event_id="EvBoth"),
+            bot.send_mention(msg.ts, f"upload {JOB}", [shared], event_id="EvBoth", url=other_url),
+        )
+        await bot.slack.wait_for(lambda: len(bot.slack.thread(CHANNEL, msg.ts)) >= 1)
+        await asyncio.sleep(0.5)
+        assert len(bot.simulator.templates.upload_log) == 1
+        assert bot.simulator.uploads[JOB] == GOOD
+        assert len(bot.slack.thread(CHANNEL, msg.ts)) == 1
+        assert await uploads_in_db(bot) == ["uploaded"]
+
+
+async def test_an_upload_interrupted_by_a_restart_is_reported_not_repeated(bot: FileBot) -> None:
+    shared = bot.slack.add_user_file("orders.xlsx", GOOD)
+    msg = bot.slack.add_user_message(CHANNEL, f"upload {JOB}")
+    async with bot.runtime.sessions.begin() as session:  # what a process that stopped left
+        session.add(
+            TemplateUpload(
+                event_key="EvStuck",
+                file_id=shared.id,
+                team_id="T0SANDBOX",
+                channel_id=CHANNEL,
+                thread_ts=msg.ts,
+                job_id=JOB,
+                file_name="orders.xlsx",
+                user_id="U0USER",
+                state="started",
+                owner="gone:1:abc",
+                created_at=bot.clock.now(),
+                updated_at=bot.clock.now(),
+            )
+        )
+    bot.clock.advance(STALE_AFTER.total_seconds() + 1)
+    await bot.send_mention(msg.ts, f"upload {JOB}", [shared], event_id="EvStuck", retry_num=2)
+    await bot.slack.wait_for(lambda: len(bot.slack.thread(CHANNEL, msg.ts)) == 1)
+    [report] = bot.slack.thread(CHANNEL, msg.ts)
+    assert "interrupted" in report.text and "not repeated" in report.text
+    assert JOB not in bot.simulator.uploads
+    assert await uploads_in_db(bot) == ["failed"]
