@@ -334,3 +334,13 @@ def already_finished(job_id: str, permalink: str | None) -> Message:
     see = f" {link(permalink, 'See its final card')}." if permalink else ""
     body = f":information_source: `{escape(job_id)}` has already finished; its card is here.{see}"
     return Message(f"DRS {short_job_id(job_id)}: already finished, card above", [section(body)])
+
+
+def upload_needs_one_job(found: int, bot_user_id: str | None) -> Message:
+    """*Upload as DRS template* on a message that names no job, or several."""
+    got = "no DRS job ID" if not found else f"{found} DRS job IDs"
+    return Message(
+        f":paperclip: That message names {got}; *Upload as DRS template* needs exactly one, "
+        f"beside the file. Or attach the file to {mention_form(bot_user_id)} `upload JOB_ID`. "
+        "Nothing was sent to DRS."
+    )

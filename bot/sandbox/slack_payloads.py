@@ -180,8 +180,9 @@ def message_shortcut_body(
     response_url: str,
     message_user: str = "U0OTHER",
     message_blocks: list[dict[str, Any]] | None = None,
+    message_files: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """A message shortcut (`message_action`) chosen on a message (with its blocks, if any)."""
+    """A message shortcut (`message_action`) chosen on a message (its blocks, files if any)."""
     message: dict[str, Any] = {
         "type": "message",
         "user": message_user,
@@ -190,6 +191,8 @@ def message_shortcut_body(
     }
     if message_blocks:
         message["blocks"] = message_blocks
+    if message_files:
+        message["files"] = message_files
     if thread_ts is not None:
         message["thread_ts"] = thread_ts
     return _payload(

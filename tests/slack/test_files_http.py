@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.drs.sim_jobs import SimJob
+from bot.sandbox.slack_payloads import message_shortcut_body
+from bot.slack.listeners.shortcuts import UPLOAD_CALLBACK_ID
 from bot.store.models import TemplateUpload
 from bot.store.uploads import STALE_AFTER
 from tests.slack.filebot import BAD, CHANNEL, GOOD, JOB, FileBot, file_bot
@@ -195,3 +197,28 @@ async def test_an_upload_interrupted_by_a_restart_is_reported_not_repeated(bot: 
     assert "interrupted" in report.text and "not repeated" in report.text
     assert JOB not in bot.simulator.uploads
     assert await uploads_in_db(bot) == ["failed"]
+
+
+async def test_upload_as_drs_template_shortcut_uploads_and_watches(bot: FileBot) -> None:
+    shared = bot.slack.add_user_file("orders.xlsx", GOOD)
+    msg = bot.slack.add_user_message(CHANNEL, f"filled template for {JOB}")
+    msg.files = [bot.slack.file_item(shared)]
+
+    async def press(text: str) -> None:
+        body = message_shortcut_body(
+            callback_id=UPLOAD_CALLBACK_ID,
+            message_ts=msg.ts,
+            message_text=text,
+            response_url=bot.slack.new_response_url(),
+            message_files=msg.files,
+        )
+        assert (await bot.sender.send(bot.events_url, body)).status_code == 200
+
+    await press("no job named here")
+    await bot.slack.wait_for(lambda: len(bot.slack.ephemerals(CHANNEL)) == 1)
+    assert "exactly one" in bot.slack.ephemerals(CHANNEL)[0].text
+    assert JOB not in bot.simulator.uploads
+    await press(msg.text)
+    await bot.slack.wait_for(lambda: len(bot.slack.thread(CHANNEL, msg.ts)) >= 1)
+    assert bot.simulator.uploads[JOB] == GOOD
+    assert "`orders.xlsx` uploaded by" in context_texts(bot.slack.thread(CHANNEL, msg.ts)[0].blocks)
