@@ -87,7 +87,8 @@ def result_comment(
     lines = [f"• row {row}: {literal(text, 200)}" for row, text in reasons]
     more = f" (first {len(reasons)} shown)" if total > len(reasons) else ""
     where = f" in {literal(column, 60)}" if column else ""
-    return "\n".join([f"{head} {total} rows carry an error{where}{more}:", *lines])
+    rows = "1 row carries" if total == 1 else f"{total} rows carry"
+    return "\n".join([f"{head} {rows} an error{where}{more}:", *lines])
 
 
 def result_not_fetched(job_id: str) -> str:
