@@ -87,6 +87,8 @@ def help_in_thread(command_name: str, *, bot_user_id: str | None = None) -> Mess
             "this thread and update it until the parse ends (up to 5 job IDs at once).",
             f"{bot} `status JOB_ID` (or `check`): check once; only you see the answer.",
             f"{bot} `stop` or {bot} `stop JOB_ID`: stop this thread's watches.",
+            f"{bot} `template JOB_ID`: the job's blank import template as a file here; "
+            f"{bot} `upload JOB_ID` with the filled file attached uploads it and watches it.",
             f"{bot} `list`: what this channel watches.",
             f"{bot} `help`: this message.",
         ]
