@@ -33,7 +33,13 @@
     ├── StoreError                the database did not answer or is behind its migrations
     │   └── SchemaBehind          the schema needs `drs-bot db upgrade`
     └── SlackError                the Slack Web API refused or failed a call
-        └── DestinationGone       channel_not_found, is_archived, not_in_channel, ... (final)
+        ├── DestinationGone       channel_not_found, is_archived, not_in_channel, ... (final)
+        ├── MissingScope          missing_scope: the app must be reinstalled with new scopes
+        └── SlackFileError        a file shared in Slack that the bot could not fetch as is
+            ├── FileNotReadable     Slack sent its sign-in page: `files:read` is missing
+            ├── FileNotVisible      the bot cannot see the file: share it in the channel
+            ├── FileSizeMismatch    the bytes differ in size from what Slack announced
+            └── SlackFileTooLarge   larger than any template DRS takes
 
 Only listeners, the watcher and the CLI catch `BotError`; each turns it into a sentence that
 says what went wrong and what to do next (`user_message`). A DrsError made at the DRS edge
@@ -329,6 +335,61 @@ class SlackError(BotError):
 
 class DestinationGone(SlackError):
     """Slack says the destination can never receive messages again (archived, deleted, ...)."""
+
+
+_REINSTALL = (
+    "The bot's Slack app needs the scopes `files:read` and `files:write`: ask a workspace admin "
+    "to reinstall it (Slack app settings > Install App > Reinstall)."
+)
+
+
+class MissingScope(SlackError):
+    """Slack refused a call for a scope the installed app lacks."""
+
+    def user_message(self) -> str:
+        return f"Slack refused the call for a missing permission. {_REINSTALL}"
+
+
+class SlackFileError(SlackError):
+    """A file shared in Slack that the bot could not fetch as Slack announced it."""
+
+    def __init__(self, message: str, *, name: str = "the file") -> None:
+        self.name = quote_untrusted(name, 80)
+        super().__init__(message, error=None)
+
+
+class FileNotReadable(SlackFileError):
+    """Slack answered the download with its sign-in page (status 200): `files:read` is missing."""
+
+    def user_message(self) -> str:
+        return f"Slack would not hand over {self.name}. {_REINSTALL} Nothing was sent to DRS."
+
+
+class FileNotVisible(SlackFileError):
+    """The bot cannot see the file (not shared where it is a member, or deleted)."""
+
+    def user_message(self) -> str:
+        return (
+            f"The bot cannot see {self.name}: share the file in this channel (where the bot "
+            "is a member) and try again. Nothing was sent to DRS."
+        )
+
+
+class FileSizeMismatch(SlackFileError):
+    """The downloaded bytes differ in size from what Slack announced."""
+
+    def user_message(self) -> str:
+        return (
+            f"{self.name} did not arrive whole from Slack (its size differs from what Slack "
+            "announced); send it again. Nothing was sent to DRS."
+        )
+
+
+class SlackFileTooLarge(SlackFileError):
+    """Slack sent more bytes than the largest template DRS takes."""
+
+    def user_message(self) -> str:
+        return f"{self.name} is larger than any template DRS takes. Nothing was sent to DRS."
 
 
 class InvalidOption(UsageError):

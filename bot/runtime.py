@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.files import SharedFile
 from bot.drs.client import DrsClient
 from bot.render.message import Message
 
@@ -46,6 +47,17 @@ class Chat(Protocol):
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message, or None when there is none to be had (never raises)."""
+
+    async def upload_file(
+        self, channel: str, thread_ts: str | None, *, name: str, content: bytes, comment: str
+    ) -> str:
+        """Share a file (files upload v2) in the channel or thread with a comment; its file ID."""
+
+    async def file_info(self, file_id: str) -> SharedFile:
+        """What Slack says about a file (`files.info`); `FileNotVisible` when the bot cannot."""
+
+    async def download_file(self, shared: SharedFile, *, cap: int) -> bytes:
+        """The file's bytes, verified; a `SlackFileError` saying what to fix otherwise."""
 
     async def bot_user_id(self) -> str | None:
         """The bot's own user ID."""

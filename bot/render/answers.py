@@ -87,6 +87,8 @@ def help_in_thread(command_name: str, *, bot_user_id: str | None = None) -> Mess
             "this thread and update it until the parse ends (up to 5 job IDs at once).",
             f"{bot} `status JOB_ID` (or `check`): check once; only you see the answer.",
             f"{bot} `stop` or {bot} `stop JOB_ID`: stop this thread's watches.",
+            f"{bot} `template JOB_ID`: the job's blank import template as a file here; "
+            f"{bot} `upload JOB_ID` with the filled file attached uploads it and watches it.",
             f"{bot} `list`: what this channel watches.",
             f"{bot} `help`: this message.",
         ]
@@ -240,7 +242,8 @@ def option_needs_value(quoted: str, form: Form) -> str:
 def unknown_option(quoted: str, languages: Sequence[str], form: Form) -> str:
     return (
         f"Unknown option {quoted}: the options are `--type column` and "
-        f"`--lang {'|'.join(languages)}`. Right form: {form('JOB_ID --type column --lang zh-cn')}."
+        f"`--lang {'|'.join(languages)}` (and `--level`, `--mapping` for `template` and "
+        f"`upload`). Right form: {form('JOB_ID --type column --lang zh-cn')}."
     )
 
 
@@ -251,8 +254,18 @@ def unknown_option_value(quoted: str, option: str, known: Sequence[str], form: F
             f"out for the default). Right form: {form('JOB_ID --type column')}."
         )
     values = " or ".join(f"`{value}`" for value in known)
-    right = form("JOB_ID --lang zh-cn")
+    right = form(
+        "JOB_ID --lang zh-cn" if option == "--lang" else f"upload JOB_ID {option} {known[0]}"
+    )
     return f"{quoted} is not a known `{option}`; use {values}. Right form: {right}."
+
+
+def option_not_for(option: str, verb: str) -> str:
+    takes = {"template": "`--level` and `--lang`", "upload": "`--level`, `--mapping`, `--lang`"}
+    return (
+        f"`{option}` does not apply to `{verb or 'watch'}`; it takes "
+        f"{takes.get(verb, '`--type` and `--lang`')}."
+    )
 
 
 def option_twice(quoted: str) -> str:
@@ -323,3 +336,13 @@ def already_finished(job_id: str, permalink: str | None) -> Message:
     see = f" {link(permalink, 'See its final card')}." if permalink else ""
     body = f":information_source: `{escape(job_id)}` has already finished; its card is here.{see}"
     return Message(f"DRS {short_job_id(job_id)}: already finished, card above", [section(body)])
+
+
+def upload_needs_one_job(found: int, bot_user_id: str | None) -> Message:
+    """*Upload as DRS template* on a message that names no job, or several."""
+    got = "no DRS job ID" if not found else f"{found} DRS job IDs"
+    return Message(
+        f":paperclip: That message names {got}; *Upload as DRS template* needs exactly one, "
+        f"beside the file. Or attach the file to {mention_form(bot_user_id)} `upload JOB_ID`. "
+        "Nothing was sent to DRS."
+    )

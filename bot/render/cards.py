@@ -75,6 +75,7 @@ class CardView:
     state_raw: str | None = None
     job_name: str | None = None  # DRS's name for the job (user text), when known
     job_summary: str | None = None  # engines in words (`MySQL → Kafka`), when known
+    uploaded_file: str | None = None  # shown as "`name` uploaded by @requester"
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ def _meta(view: CardView) -> list[str]:
     meta: list[str] = []
     if view.checked_at is not None:
         meta.append(f"Last checked {slack_date(view.checked_at)}")
-    if view.requested_by:
+    if view.requested_by and view.uploaded_file:
+        meta.append(f"{code(view.uploaded_file, 120)} uploaded by {user_ref(view.requested_by)}")
+    elif view.requested_by:
         meta.append(f"Asked by {user_ref(view.requested_by)}")
     if view.joined_by:
         meta.append(f"Also following: {users_line(view.joined_by)}")

@@ -21,6 +21,7 @@ from bot.drs.sim_jobs import JobsSpec, SimJob, demo_jobs, load_jobs_spec
 from bot.errors import BotError, ConfigError, UsageError
 from bot.logs import configure_logging
 from bot.proxy import keep_proxies_to_ourselves
+from bot.sandbox.attach import SAMPLES, write_samples
 from bot.sandbox.commands import COMMANDS_HELP, jobs_lines
 from bot.sandbox.harness import BOT_USER_ID, harness_env, stand_ins
 from bot.sandbox.session import USER, Session, live_bot, new_sender, script_lines
@@ -60,12 +61,19 @@ DEMO_SCRIPT = """\
 # A migration thread: a message, then a mention inside its thread (`^` = latest thread).
 cutover of the orders database starts now
 ^ @drs-bot watch c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r
+# The template round trip in a thread: the blank template, a filled one with a bad row
+# (its marked result comes back with the error quoted), then the fixed file.
+@drs-bot template 0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21
+^ @drs-bot upload 0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21 <bad-orders.xlsx
+!wait 20
+^ @drs-bot upload 0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21 <orders.xlsx
 """
 
 HELP_LINES = (
     "Type as in Slack: `/drs-progress help`, `/drs-progress JOB_ID`, `@drs-bot watch JOB_ID` "
     "(a mention starts a thread under its line). `^N words` posts in the thread of message "
-    "#N, `^ words` in the latest thread. `quit` or Ctrl-D leaves. " + COMMANDS_HELP
+    "#N, `^ words` in the latest thread. `@drs-bot upload JOB_ID <./orders.xlsx` attaches a "
+    "local file. `quit` or Ctrl-D leaves. " + COMMANDS_HELP
 )
 
 
@@ -153,6 +161,7 @@ async def _sandbox(
             transcript = Transcript(console, slack, names={BOT_USER_ID: "drs-bot", USER: "you"})
             slack.add_listener(transcript.on_call)
             _introduce(transcript, spec, simulator.url, slack.url, tmp, timing)
+            transcript.files_dir = _files_folder(transcript)
             async with live_bot(settings) as (rt, url), new_sender() as sender:
                 session = Session(rt, slack, sender, transcript, f"{url}/slack/events", simulator)
                 transcript.note(f"the bot serves {url}/slack/events; #sandbox is ready")
@@ -187,6 +196,17 @@ def _introduce(
     faults = spec.faults.active()
     if faults:
         transcript.note(f"DRS simulator faults from the jobs file: {faults}")
+
+
+def _files_folder(transcript: Transcript) -> Path:
+    """A folder that outlives the run: files the bot posts land here; the demo's samples too."""
+    folder = Path(tempfile.mkdtemp(prefix="drs-sandbox-files-"))
+    write_samples(folder)
+    transcript.note(
+        f"files the bot posts are saved in {folder}; attach a file to a mention with a last "
+        f"word `<PATH` (a local path, or a name in that folder: {', '.join(SAMPLES)})"
+    )
+    return folder
 
 
 def _judge_errors(transcript: Transcript, count: int, fired: dict[str, int]) -> None:

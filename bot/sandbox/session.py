@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from bot.domain.states import WatchState
 from bot.drs.simulator import DrsSimulator
 from bot.runtime import Runtime
 from bot.sandbox import commands
+from bot.sandbox.attach import attach, find_file, split_attachment
 from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, TEAM_ID, serving
 from bot.sandbox.slack_payloads import SlackSender, app_mention_body, slash_command_body
 from bot.sandbox.slack_standin import SlackStandIn
@@ -135,14 +137,23 @@ class Session:
 
     async def _mention(self, line: str, thread_ts: str | None) -> None:
         # "@anyname words": Slack delivers the mention as <@BOT_ID>, whatever name was typed.
-        _, _, words = line.partition(" ")
-        text = f"<@{BOT_USER_ID}> {slack_escape(words.strip())}".strip()
+        _, _, typed = line.partition(" ")
+        words, path = split_attachment(typed)
+        files: list[dict[str, Any]] = []
+        if path is not None:
+            found = find_file(path, self.transcript.files_dir)
+            if found is None:
+                self.transcript.note(f"no file {path!r} to attach (give a path to a local file)")
+                return
+            files.append(self.slack.file_item(attach(self.slack, found, USER)))
+        text = f"<@{BOT_USER_ID}> {slack_escape(words)}".strip()
         msg = self.slack.add_user_message(CHANNEL, text, user=USER, thread_ts=thread_ts)
+        msg.files = files
         self.transcript.typed(line, ts=msg.ts, thread_ts=thread_ts)
         self.last_thread = thread_ts or msg.ts
         body = app_mention_body(
             text=text, team_id=TEAM_ID, channel_id=CHANNEL, user_id=USER, ts=msg.ts,
-            thread_ts=thread_ts, bot_user_id=BOT_USER_ID,
+            thread_ts=thread_ts, bot_user_id=BOT_USER_ID, files=files or None,
         )  # fmt: skip
         await self.send(body)
 

@@ -76,8 +76,9 @@ def app_mention_body(
     event_id: str | None = None,
     bot_user_id: str = "U0DRSBOT",
     event_time: int = 0,
+    files: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """An Events API `event_callback` wrapping an `app_mention` (JSON)."""
+    """An Events API `event_callback` wrapping an `app_mention` (JSON), with `files` if any."""
     event: dict[str, Any] = {
         "type": "app_mention",
         "user": user_id,
@@ -88,6 +89,9 @@ def app_mention_body(
     }
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
+    if files:
+        event["files"] = files
+        event["upload"] = False
     envelope = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -176,8 +180,9 @@ def message_shortcut_body(
     response_url: str,
     message_user: str = "U0OTHER",
     message_blocks: list[dict[str, Any]] | None = None,
+    message_files: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """A message shortcut (`message_action`) chosen on a message (with its blocks, if any)."""
+    """A message shortcut (`message_action`) chosen on a message (its blocks, files if any)."""
     message: dict[str, Any] = {
         "type": "message",
         "user": message_user,
@@ -186,6 +191,8 @@ def message_shortcut_body(
     }
     if message_blocks:
         message["blocks"] = message_blocks
+    if message_files:
+        message["files"] = message_files
     if thread_ts is not None:
         message["thread_ts"] = thread_ts
     return _payload(

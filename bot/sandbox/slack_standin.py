@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.sandbox.slack_methods import SlackMethods, decode_blocks, truthy
+from bot.sandbox.slack_files import SlackFiles, StoredFile
+from bot.sandbox.slack_methods import decode_blocks, truthy
 from bot.sandbox.slack_state import (
     Call,
     Channel,
@@ -30,6 +31,7 @@ __all__ = [
     "Ephemeral",
     "ResponsePost",
     "SlackStandIn",
+    "StoredFile",
     "StoredMessage",
 ]
 
@@ -63,7 +65,7 @@ async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
     return runner, f"{host}:{port}"
 
 
-class SlackStandIn(SlackMethods):
+class SlackStandIn(SlackFiles):
     """Slack's Web API as far as the bot uses it, recording every call (an async context manager).
 
     `api_url` is what `AsyncWebClient(base_url=...)` and `SLACK_API_URL` take. Unknown channels
@@ -101,6 +103,7 @@ class SlackStandIn(SlackMethods):
             "reactions.add": self._reactions_add,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
+            **self.file_handlers(),
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -121,6 +124,7 @@ class SlackStandIn(SlackMethods):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response)
+        self.file_routes(app)
         self._runner, address = await serve_on_loopback(app)
         self.url = f"http://{address}"
         self.api_url = f"{self.url}/api/"

@@ -52,6 +52,7 @@ class StoredMessage:
     edited_at: datetime | None = None
     deleted: bool = False
     history: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # as Slack describes them
 
     @property
     def is_reply(self) -> bool:
@@ -71,6 +72,8 @@ class StoredMessage:
         }
         if self.thread_ts:
             data["thread_ts"] = self.thread_ts
+        if self.files:
+            data["files"] = self.files
         return data
 
 

@@ -6,12 +6,14 @@ import html
 import re
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.emoji import Emoji
 from rich.text import Text
 
+from bot.sandbox.attach import save
 from bot.sandbox.slack_standin import Call, SlackStandIn, StoredMessage
 
 # Slack's mrkdwn escapes and links, as the bot writes them.
@@ -141,6 +143,7 @@ class Transcript:
         self.last_activity = time.monotonic()
         self._edits: dict[str, str] = {}
         self._shown: dict[str, list[str]] = {}  # detail lines already shown, per message
+        self.files_dir: Path | None = None  # where files the bot posts are saved
 
     # -- numbering ---------------------------------------------------------------------------
 
@@ -214,6 +217,8 @@ class Transcript:
             return
         if call.method == "chat.postMessage":
             self._posted(self.slack.message_list[-1])
+        elif call.method == "files.completeUploadExternal" and call.params.get("channel_id"):
+            self._shared_files(self.slack.message_list[-1])
         elif call.method == "chat.update":
             msg = self.slack.find_message(str(call.params.get("channel")), str(call.params["ts"]))
             if msg is not None:
@@ -257,6 +262,19 @@ class Transcript:
             self._body(4, lines[1:])
             self._body(4, buttons, dim=True)
         self._edits[msg.ts] = msg.text
+
+    def _shared_files(self, msg: StoredMessage) -> None:
+        """A message carrying files: the comment, then each file's name and size (and copy)."""
+        self._posted(msg)
+        indent = 8 if msg.is_reply else 4
+        for item in msg.files:
+            stored = self.slack.files.get(str(item.get("id")))
+            if stored is None:
+                continue
+            where = ""
+            if self.files_dir is not None:
+                where = f", saved as {save(self.files_dir, stored)}"
+            self._body(indent, [f"📎 {stored.name} ({stored.size:,} bytes){where}"])
 
     def _edited(self, msg: StoredMessage) -> None:
         head = self._plain(msg.text)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -16,8 +16,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import DestinationGone, SlackError
+from bot.domain.files import SharedFile
+from bot.errors import DestinationGone, FileNotVisible, MissingScope, SlackError
 from bot.render.message import Message
+from bot.slack.filefetch import fetch_file
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,11 @@ def map_slack_errors(method: str) -> Iterator[None]:
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
         kind = DestinationGone if error in GONE_ERRORS else SlackError
+        if error == "missing_scope":
+            kind = MissingScope
         raise kind(f"Slack {method} failed: {error}", error=error) from exc
+    except SlackRequestError as exc:  # files_upload_v2: the upload URL refused the bytes
+        raise SlackError(f"Slack {method} failed: {exc}", error=None) from exc
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         raise SlackError(f"Slack {method} failed: {type(exc).__name__}", error=None) from exc
 
@@ -137,6 +143,41 @@ class SlackGateway:
             return None
         link = response.get("permalink")
         return str(link) if link else None
+
+    async def upload_file(
+        self, channel: str, thread_ts: str | None, *, name: str, content: bytes, comment: str
+    ) -> str:
+        """Share a file in the channel (in a thread when `thread_ts`) with a comment; its ID."""
+        with map_slack_errors("files.upload"):
+            response = await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                filename=name,
+                title=name,
+                content=content,
+                initial_comment=comment,
+            )
+        shared = response.get("file") or {}
+        return str(shared.get("id") or "")
+
+    async def file_info(self, file_id: str) -> SharedFile:
+        """What Slack says about a file now; FileNotVisible when the bot cannot see it."""
+        try:
+            with map_slack_errors("files.info"):
+                response = await self.client.files_info(file=file_id)
+        except SlackError as exc:
+            if exc.error in ("file_not_found", "file_deleted"):
+                raise FileNotVisible(str(exc), name=file_id) from exc
+            raise
+        shared = SharedFile.from_slack(response.get("file") or {})
+        if shared is None:
+            raise FileNotVisible(f"files.info gave no download for {file_id}", name=file_id)
+        return shared
+
+    async def download_file(self, shared: SharedFile, *, cap: int) -> bytes:
+        """The file's bytes, verified (not Slack's sign-in page, the announced size, <= `cap`)."""
+        token = self.client.token or ""
+        return await fetch_file(shared, token=token, cap=cap, proxy=self.client.proxy)
 
     async def bot_user_id(self) -> str | None:
         """The bot's own user ID (auth.test), for `/invite @bot` hints."""

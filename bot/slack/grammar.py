@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
 from bot.drs.jobid import JobRef, clean_token, job_ids_in, job_refs, quote_input
+from bot.drs.template_options import MAPPINGS, UPLOAD_LEVELS
 from bot.errors import InvalidJobId, UsageError
 from bot.render import answers
 
@@ -52,15 +53,48 @@ class ListWatches:
     """This channel's active watches."""
 
 
-Command = Help | Watch | Status | Stop | ListWatches
+@dataclass(frozen=True)
+class Template:
+    """Post the job's blank object import template as a file in the thread."""
+
+    job_id: JobRef
+    level: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Upload the file attached to the message as the job's filled template, then watch it."""
+
+    job_id: JobRef
+    level: str | None = None
+    mapping: str | None = None
+    language: str | None = None
+
+
+Command = Help | Watch | Status | Stop | ListWatches | Template | Upload
 
 # Phones turn `--` into an em dash (or an en dash); accept any such run as the option prefix.
 _OPTION_RE = re.compile(r"^(?:--|[—–]{1,2}|-[—–]|[—–]-|−−)(?P<name>[^=]*)(?:=(?P<value>.*))?$")
 # Slack user mentions as they arrive in event text: <@U123> or <@U123|name>.
 _MENTION_RE = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>", re.IGNORECASE)
-_VERBS = ("watch", "status", "check", "stop", "list", "help")
+_VERBS = ("watch", "status", "check", "stop", "list", "help", "template", "upload")
 _DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "_": "-"})
-_OPTION_NAMES = {"type": "job_type", "lang": "language", "language": "language"}
+_OPTION_NAMES = {
+    "type": "job_type",
+    "lang": "language",
+    "language": "language",
+    "level": "level",
+    "mapping": "mapping",
+}
+# What each option takes, and the verbs that take it (watch and status take --type and --lang).
+_OPTION_VALUES = {
+    "job_type": ("--type", TYPES),
+    "language": ("--lang", LANGUAGES),
+    "level": ("--level", UPLOAD_LEVELS),
+    "mapping": ("--mapping", MAPPINGS),
+}
+_FILE_OPTIONS = {"template": ("level", "language"), "upload": ("level", "mapping", "language")}
 
 
 @dataclass(frozen=True)
@@ -102,6 +136,8 @@ def _words(text: str) -> list[str]:
 class _Options:
     job_type: str | None = None
     language: str | None = None
+    level: str | None = None
+    mapping: str | None = None
     given: bool = False
 
 
@@ -131,9 +167,10 @@ def _take_options(words: list[str], form: _Form) -> tuple[list[str], _Options]:
 
 def _set_option(opts: _Options, word: str, attr: str, raw: str, form: _Form) -> None:
     value = clean_token(raw).lower().translate(_DASHES)
-    known = TYPES if attr == "job_type" else LANGUAGES
+    option, known = _OPTION_VALUES[attr]
+    if attr in ("level", "mapping"):  # DRS's own spellings: `table_mapping`, `compare_key`
+        value = value.replace("-", "_")
     if value not in known:
-        option = "--type" if attr == "job_type" else "--lang"
         raise UsageError(answers.unknown_option_value(quote_input(value), option, known, form))
     current = getattr(opts, attr)
     if current is not None and current != value:
@@ -145,6 +182,14 @@ def _set_option(opts: _Options, word: str, attr: str, raw: str, form: _Form) -> 
 def _no_options(opts: _Options, verb: str, form: _Form) -> None:
     if opts.given:
         raise UsageError(answers.takes_no_options(verb, form))
+
+
+def _only(opts: _Options, verb: str, allowed: tuple[str, ...]) -> None:
+    """Refuse an option the verb does not take (watch and status take --type and --lang)."""
+    for attr in ("job_type", "level", "mapping"):
+        if getattr(opts, attr) is not None and attr not in allowed:
+            option = _OPTION_VALUES[attr][0]
+            raise UsageError(answers.option_not_for(option, verb))
 
 
 def _looks_like_id(word: str) -> bool:
@@ -170,10 +215,11 @@ def _parse(words: list[str], form: _Form) -> Command:
             raise UsageError(answers.did_you_mean(quote_input(words[0]), meant, form))
         verb = ""
     args, opts = _take_options(words[1:] if verb else words, form)
+    _only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language")))
     try:
         return _VERB_PARSERS[verb](args, opts, form)
     except InvalidJobId as exc:
-        right = f"{verb} JOB_ID" if verb in ("status", "check", "stop", "watch") else "JOB_ID"
+        right = f"{verb} JOB_ID" if verb else "JOB_ID"
         raise InvalidJobId(f"{exc} Right form: {form(right)}.") from None
 
 
@@ -206,6 +252,14 @@ def _status(verb: str) -> Callable[[list[str], _Options, _Form], Command]:
         return Status(_one_job(verb, args, form), opts.job_type, opts.language)
 
     return parse
+
+
+def _template(args: list[str], opts: _Options, form: _Form) -> Command:
+    return Template(_one_job("template", args, form), opts.level, opts.language)
+
+
+def _upload(args: list[str], opts: _Options, form: _Form) -> Command:
+    return Upload(_one_job("upload", args, form), opts.level, opts.mapping, opts.language)
 
 
 def _stop(args: list[str], opts: _Options, form: _Form) -> Command:
@@ -262,6 +316,8 @@ _VERB_PARSERS: dict[str, Callable[[list[str], _Options, _Form], Command]] = {
     "check": _status("check"),
     "stop": _stop,
     "watch": _watch,
+    "template": _template,
+    "upload": _upload,
     "": _default,
 }
 

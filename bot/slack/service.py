@@ -99,8 +99,11 @@ async def watch(
     job_type: str | None,
     language: str | None,
     say: Say,
+    uploaded_file: str | None = None,
 ) -> None:
     """Check the job now, post its card here and watch it (unless it has already finished).
+
+    `uploaded_file`: the file a person just uploaded from Slack, named on the card.
 
     Four short transactions, none held across a DRS or Slack call: join a watch that exists,
     create the watch, forget it again when its card could not be posted, remember the card.
@@ -125,6 +128,8 @@ async def watch(
         job = created_watch.polled_job
         if job.job_name is None:
             apply_details(job, details, rt.clock.now())
+        if created and uploaded_file:
+            created_watch.uploaded_file = uploaded_file
     if not created:  # someone else created it a moment ago
         await _say_already_watched(rt, created_watch, job_id, say)
         return

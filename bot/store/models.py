@@ -219,6 +219,8 @@ class Watch(Base):
     )
     # What this destination was last told; opaque to the store (the watcher policy owns it).
     told: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The file a person uploaded from Slack to start this watch (shown on the card), if any.
+    uploaded_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
     updated_at: Mapped[datetime]
 
     # Always loaded with the watch (one row, joined): async sessions cannot lazy-load.
@@ -235,3 +237,37 @@ class Watch(Base):
             f"Watch(id={self.id!r}, channel={self.channel_id!r}, thread={self.thread_key!r}, "
             f"state={self.state!r})"
         )
+
+
+UPLOAD_STATES = ("started", "uploaded", "failed")
+
+
+class TemplateUpload(Base):
+    """One file from Slack sent (or about to be sent) to DRS: the once-only record.
+
+    Slack re-delivers an event it thinks was lost and every replica may receive it; the unique
+    (event, file) pair makes exactly one of them upload. `started` rows left by a process that
+    stopped are reported, never sent again.
+    """
+
+    __tablename__ = "drs_template_uploads"
+    __table_args__ = (
+        UniqueConstraint("event_key", "file_id", name="uq_drs_template_uploads_event_file"),
+        CheckConstraint(
+            "state IN ({})".format(", ".join(f"'{s}'" for s in UPLOAD_STATES)), name="state"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    job_id: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -88,6 +88,7 @@ class WatchView:
     team_id: str
     channel_id: str
     thread_key: str  # "" for the channel itself
+    uploaded_file: str | None = None  # the file uploaded from Slack that started it
 
 
 def changed(before: PolledState, progress: Progress) -> bool:

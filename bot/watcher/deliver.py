@@ -25,6 +25,7 @@ from bot.runtime import Runtime
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
 from bot.store.rows import WatchView
+from bot.watcher.results import post_result
 from bot.watcher.state import Action, ActionKind, Decision, PolicyConfig
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,10 @@ class WatchDelivery:
         if decision.told != recorded or (end is not None and result.ended is None):
             await self._record(decision.told, end, reply=False)
             result.ended = end or result.ended
+        if result.ended == EndState.FAILED:  # the final reply is out: the marked file follows
+            await post_result(
+                self.rt, self.channel, self.thread_ts, self.job.job_id, self.watch.language
+            )
         return result
 
     async def _perform(self, action: Action) -> None:

@@ -27,13 +27,12 @@ _COLUMNS = (
 
 
 def upgrade() -> None:
-    # batch mode: SQLite cannot drop columns in place (downgrade), and adding is cheap either way
-    with op.batch_alter_table(_TABLE) as batch:
-        for name, kind in _COLUMNS:
-            batch.add_column(sa.Column(name, kind, nullable=True))
+    for name, kind in _COLUMNS:
+        op.add_column(_TABLE, sa.Column(name, kind, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table(_TABLE) as batch:
-        for name, _kind in reversed(_COLUMNS):
-            batch.drop_column(name)
+    # In place (SQLite 3.35+ drops columns natively): a batch-mode table rebuild would delete
+    # every watch through the foreign key's ON DELETE CASCADE.
+    for name, _kind in reversed(_COLUMNS):
+        op.drop_column(_TABLE, name)

@@ -90,6 +90,10 @@ async def test_script_shows_usage_a_success_with_rows_and_a_failure(tmp_path: Pa
     assert temp_db_dir is not None and not exists(temp_db_dir.group(1))
 
 
+def all_files(paths: list[str]) -> bool:
+    return all(Path(path).is_file() for path in paths)
+
+
 async def test_without_a_terminal_or_script_it_runs_the_demo(tmp_path: Path) -> None:
     code, out = await sandbox(cwd=tmp_path)
     assert code == 0, out
@@ -99,6 +103,14 @@ async def test_without_a_terminal_or_script_it_runs_the_demo(tmp_path: Path) -> 
     assert "Watching 2 DRS jobs" in out  # list
     assert "↳ #" in out and "you › @drs-bot watch" in out  # a mention in a thread
     assert "done:" in out
+    # The template round trip: blank template, a bad file's quoted error, the fixed file.
+    assert "📎 drs-template-0a1b2c3d-table.zip" in out
+    assert "`bad-orders.xlsx` uploaded by @you" in out
+    assert "row 3: Table name 'order items' contains a space." in out
+    assert "📎 drs-result-0a1b2c3d.xlsx" in out
+    assert "`orders.xlsx` uploaded by @you" in out and "parsed: 2 rows" in out
+    saved = [line.rsplit("saved as ", 1)[1] for line in out.splitlines() if "saved as " in line]
+    assert saved and all_files(saved)
 
 
 async def test_a_bad_script_line_gets_the_bots_private_answer(tmp_path: Path) -> None:

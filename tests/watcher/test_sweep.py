@@ -83,8 +83,9 @@ async def test_failed_parse_gets_failure_reply_with_next_step_and_x(world: World
         card = h.slack.messages("C0ALPHA")[0]
         await tick(h, sweeper(h), 3)
 
-        final = h.slack.thread("C0ALPHA", card.ts)[-1]
+        *_, final, hint = h.slack.thread("C0ALPHA", card.ts)
         assert "parse failed" in final.text and "<@U0ASKER>" in final.text
+        assert "could not be fetched" in hint.text  # no upload, so no marked result
         assert "template/result" in str(final.blocks)
         assert not final.reply_broadcast  # FINAL_BROADCAST=0
         assert h.slack.reactions("C0ALPHA", card.ts) == ["x"]

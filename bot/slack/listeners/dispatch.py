@@ -10,19 +10,20 @@ follow reach the asker.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.errors import BotError, UsageError
 from bot.render import answers
 from bot.render.message import Message
 from bot.runtime import Runtime
-from bot.slack import control, service
-from bot.slack.grammar import Command, Help, ListWatches, Status, Stop, Watch
+from bot.slack import control, files, service
+from bot.slack.files import Attached
+from bot.slack.grammar import Command, Help, ListWatches, Status, Stop, Template, Upload, Watch
 from bot.slack.service import Place, Say
 
 Acknowledge = Callable[[Message | None], Awaitable[None]]
-Work = Watch | Status | Stop | ListWatches
+Work = Watch | Status | Stop | ListWatches | Template | Upload
 
 
 class Parse(Protocol):
@@ -41,6 +42,7 @@ class Surface:
     clear: Callable[[], Awaitable[None]] | None = None  # removes "Checking …" nothing replaced
     in_thread: bool = False  # right forms are the mention, not the slash command
     bot_user_id: str | None = None  # the bot's mention in right forms (else the runtime's)
+    attached: Attached = field(default_factory=Attached)  # a mention's files, for `upload`
 
 
 async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> None:
@@ -62,7 +64,7 @@ async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> No
     shown = checking(command) if surface.shows_checking else None
     await surface.acknowledge(shown)
     if shown is None:
-        await perform(rt, command, place, say=surface.say)
+        await perform(rt, command, place, say=surface.say, attached=surface.attached)
         return
     settling = Settling(surface.settle, surface.say)
     await perform(rt, command, place, say=settling)
@@ -95,16 +97,34 @@ def checking(command: Work) -> Message | None:
 
 
 async def perform(
-    rt: Runtime, command: Work, place: Place, *, say: Say, settle: Say | None = None
+    rt: Runtime,
+    command: Work,
+    place: Place,
+    *,
+    say: Say,
+    settle: Say | None = None,
+    attached: Attached | None = None,
 ) -> None:
     """Call the service for one parsed command; a `BotError` is told to the asker."""
     try:
-        await _call_service(rt, command, place, say=say, settle=settle or say)
+        if isinstance(command, Template):
+            await files.send_template(rt, place, command, say=say)
+        elif isinstance(command, Upload):
+            await files.upload(rt, place, command, attached or Attached(), say=say)
+        else:
+            await _call_service(rt, command, place, say=say, settle=settle or say)
     except BotError as exc:
         await say(answers.error_message(exc))
 
 
-async def _call_service(rt: Runtime, command: Work, place: Place, *, say: Say, settle: Say) -> None:
+async def _call_service(
+    rt: Runtime,
+    command: Watch | Status | Stop | ListWatches,
+    place: Place,
+    *,
+    say: Say,
+    settle: Say,
+) -> None:
     if isinstance(command, Status):
         job_id = await control.resolve(rt, place, command.job_id, say=settle)
         if job_id is not None:

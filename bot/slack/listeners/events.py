@@ -12,6 +12,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.render.message import Message
 from bot.runtime import Chat
+from bot.slack.files import Attached
 from bot.slack.grammar import parse_mention
 from bot.slack.listeners.answer import in_thread
 from bot.slack.listeners.context import place_of, runtime_of
@@ -56,7 +57,12 @@ def register(app: AsyncApp) -> None:
     app.event("app_mention", middleware=[SeenEvents().skip_repeats])(handle_mention)
 
 
-async def handle_mention(ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext) -> None:
+async def handle_mention(
+    ack: AsyncAck,
+    event: dict[str, Any],
+    context: AsyncBoltContext,
+    body: dict[str, Any] | None = None,  # Bolt passes it by name; its event_id keys uploads
+) -> None:
     """`@bot ...`: through the one dispatch, answered as `mention_surface` says."""
     await ack()
     if event.get("bot_id") or event.get("subtype"):
@@ -64,11 +70,21 @@ async def handle_mention(ack: AsyncAck, event: dict[str, Any], context: AsyncBol
     rt = runtime_of(context)
     # A mention outside a thread starts one under the mentioning message.
     place = place_of(context, thread_ts=str(context.thread_ts or event.get("ts") or ""))
-    surface = mention_surface(rt.slack, place, bot_user_id=context.bot_user_id)
+    surface = mention_surface(
+        rt.slack, place, bot_user_id=context.bot_user_id, attached=attached_to(event, body or {})
+    )
     await dispatch(rt, str(event.get("text") or ""), place, surface)
 
 
-def mention_surface(chat: Chat, place: Place, *, bot_user_id: str | None = None) -> Surface:
+def attached_to(event: dict[str, Any], body: dict[str, Any]) -> Attached:
+    """The files the mention carried, keyed by the event's ID (the same on Slack's retries)."""
+    items = tuple(f for f in event.get("files") or () if isinstance(f, dict))
+    return Attached(items, str(body.get("event_id") or ""))
+
+
+def mention_surface(
+    chat: Chat, place: Place, *, bot_user_id: str | None = None, attached: Attached | None = None
+) -> Surface:
     """Everything, help and usage included, is answered privately in the thread; no "Checking …"."""
     say = in_thread(chat, place)
 
@@ -84,4 +100,5 @@ def mention_surface(chat: Chat, place: Place, *, bot_user_id: str | None = None)
         shows_checking=False,
         in_thread=True,
         bot_user_id=bot_user_id,
+        attached=attached or Attached(),
     )
