@@ -8,7 +8,7 @@ import itertools
 import json
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -88,6 +88,19 @@ def app_mention_body(
     }
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=event_id,
+        bot_user_id=bot_user_id,
+        event_time=event_time or int(float(ts)),
+    )
+
+
+def _event_envelope(
+    event: dict[str, Any], *, team_id: str, event_id: str | None, bot_user_id: str, event_time: int
+) -> bytes:
+    """The `event_callback` envelope around one event (JSON)."""
     envelope = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -95,7 +108,7 @@ def app_mention_body(
         "event": event,
         "type": "event_callback",
         "event_id": event_id or _next_id("Ev"),
-        "event_time": event_time or int(float(ts)),
+        "event_time": event_time,
         "authorizations": [
             {
                 "enterprise_id": None,
@@ -108,6 +121,99 @@ def app_mention_body(
         "is_ext_shared_channel": False,
     }
     return json.dumps(envelope).encode()
+
+
+def direct_message_body(
+    *,
+    text: str,
+    ts: str,
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "D0SANDBOX",
+    user_id: str = "U0USER",
+    bot_id: str | None = None,
+    subtype: str | None = None,
+    event_id: str | None = None,
+    bot_user_id: str = "U0DRSBOT",
+) -> bytes:
+    """A `message.im` event: a message in the bot's direct messages (`bot_id` when a bot wrote)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "channel": channel_id,
+        "event_ts": ts,
+    }
+    if bot_id is not None:
+        event["bot_id"] = bot_id
+    if subtype is not None:
+        event["subtype"] = subtype
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=event_id,
+        bot_user_id=bot_user_id,
+        event_time=int(float(ts)),
+    )
+
+
+def app_home_opened_body(
+    *,
+    user_id: str = "U0USER",
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "D0SANDBOX",
+    tab: str = "home",
+    event_ts: str = "1700000000.000100",
+    bot_user_id: str = "U0DRSBOT",
+) -> bytes:
+    """An `app_home_opened` event: someone opened the app's Home (or Messages) tab."""
+    event = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": channel_id,
+        "tab": tab,
+        "event_ts": event_ts,
+    }
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=None,
+        bot_user_id=bot_user_id,
+        event_time=int(float(event_ts)),
+    )
+
+
+def link_shared_body(
+    *,
+    urls: list[str],
+    message_ts: str,
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "C0SANDBOX",
+    user_id: str = "U0USER",
+    thread_ts: str | None = None,
+    bot_user_id: str = "U0DRSBOT",
+) -> bytes:
+    """A `link_shared` event: a message carrying links on one of the app's unfurl domains."""
+    event: dict[str, Any] = {
+        "type": "link_shared",
+        "channel": channel_id,
+        "user": user_id,
+        "message_ts": message_ts,
+        "unfurl_id": f"{channel_id}.{message_ts}",
+        "source": "conversations_history",
+        "event_ts": message_ts,
+        "links": [{"url": url, "domain": urlsplit(url).hostname or ""} for url in urls],
+    }
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=None,
+        bot_user_id=bot_user_id,
+        event_time=int(float(message_ts)),
+    )
 
 
 def _payload(data: dict[str, Any]) -> bytes:

@@ -22,6 +22,7 @@ from bot.sandbox.slack_state import (
     Ephemeral,
     ResponsePost,
     StoredMessage,
+    Unfurl,
 )
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ResponsePost",
     "SlackStandIn",
     "StoredMessage",
+    "Unfurl",
 ]
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,8 @@ class SlackStandIn(SlackMethods):
             "reactions.add": self._reactions_add,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
+            "views.publish": self._views_publish,
+            "chat.unfurl": self._chat_unfurl,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
