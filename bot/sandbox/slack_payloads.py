@@ -270,6 +270,35 @@ def block_action_body(
     )
 
 
+def home_action_body(
+    *, action_id: str, value: str, team_id: str = "T0SANDBOX", user_id: str = "U0USER"
+) -> bytes:
+    """A button press in the App Home: no channel, no message and no response_url."""
+    view = {"id": "V0HOME", "type": "home", "team_id": team_id, "blocks": []}
+    return _payload(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "username": "sandbox-user", "team_id": team_id},
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "container": {"type": "view", "view_id": "V0HOME"},
+            "trigger_id": _next_id("trigger."),
+            "team": {"id": team_id, "domain": "sandbox"},
+            "view": view,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "home",
+                    "value": value,
+                    "text": {"type": "plain_text", "text": action_id},
+                    "action_ts": "1700000000.000001",
+                }
+            ],
+        }
+    )
+
+
 def message_shortcut_body(
     *,
     callback_id: str,

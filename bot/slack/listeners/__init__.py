@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, messages, shortcuts
+from bot.slack.listeners import actions, commands, events, home, messages, shortcuts
 
 
 def register_listeners(app: AsyncApp, *, command: str) -> None:
@@ -14,3 +14,4 @@ def register_listeners(app: AsyncApp, *, command: str) -> None:
     actions.register(app)
     shortcuts.register(app)
     messages.register(app)
+    home.register(app)
