@@ -270,6 +270,54 @@ def block_action_body(
     )
 
 
+def unfurl_action_body(
+    *,
+    action_id: str,
+    value: str,
+    url: str,
+    message_ts: str,
+    response_url: str,
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "C0SANDBOX",
+    user_id: str = "U0USER",
+    thread_ts: str | None = None,
+) -> bytes:
+    """A button press on a link's preview (an app unfurl under someone's message)."""
+    container: dict[str, Any] = {
+        "type": "message_attachment",
+        "message_ts": message_ts,
+        "channel_id": channel_id,
+        "is_ephemeral": False,
+        "is_app_unfurl": True,
+        "app_unfurl_url": url,
+    }
+    if thread_ts is not None:
+        container["thread_ts"] = thread_ts
+    return _payload(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "username": "sandbox-user", "team_id": team_id},
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "container": container,
+            "trigger_id": _next_id("trigger."),
+            "team": {"id": team_id, "domain": "sandbox"},
+            "channel": {"id": channel_id, "name": "sandbox"},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "drs_unfurl_actions",
+                    "value": value,
+                    "text": {"type": "plain_text", "text": action_id},
+                    "action_ts": message_ts,
+                }
+            ],
+        }
+    )
+
+
 def home_action_body(
     *, action_id: str, value: str, team_id: str = "T0SANDBOX", user_id: str = "U0USER"
 ) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, home, messages, shortcuts
+from bot.slack.listeners import actions, commands, events, home, messages, shortcuts, unfurls
 
 
 def register_listeners(app: AsyncApp, *, command: str) -> None:
@@ -15,3 +15,4 @@ def register_listeners(app: AsyncApp, *, command: str) -> None:
     shortcuts.register(app)
     messages.register(app)
     home.register(app)
+    unfurls.register(app)
