@@ -60,12 +60,18 @@ DEMO_SCRIPT = """\
 # A migration thread: a message, then a mention inside its thread (`^` = latest thread).
 cutover of the orders database starts now
 ^ @drs-bot watch c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r
+# A direct message to the bot (from a phone, say), the Home tab, and a console link's preview.
+dm: status 5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10
+home
+the job page: https://console-intl.huaweicloud.com/drs/#/drs/migration/detail?jobId=5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10
 """
 
 HELP_LINES = (
     "Type as in Slack: `/drs-progress help`, `/drs-progress JOB_ID`, `@drs-bot watch JOB_ID` "
     "(a mention starts a thread under its line). `^N words` posts in the thread of message "
-    "#N, `^ words` in the latest thread. `quit` or Ctrl-D leaves. " + COMMANDS_HELP
+    "#N, `^ words` in the latest thread. `dm: words` sends the bot a direct message, `home` "
+    "opens its Home tab, and a pasted DRS console link gets its preview. "
+    "`quit` or Ctrl-D leaves. " + COMMANDS_HELP
 )
 
 

@@ -138,3 +138,21 @@ def test_detail_lines_keep_what_the_text_does_not_say() -> None:
         "⚠ DRS is not answering; still trying.",
         "Asked by @you",
     ]
+
+
+async def test_a_dm_the_home_and_a_pasted_console_link_show_in_the_terminal(live: Live) -> None:
+    slack = live.session.slack
+    await live.session.type_line(f"dm: status {FOREVER}")
+    dm = [m for m in slack.message_list if m.channel == "D0SANDBOX" and m.user == BOT_USER_ID]
+    assert len(dm) == 1 and "5 rows" in dm[0].text
+    await live.session.type_line(f"/drs-progress {FOREVER}")
+    await live.session.type_line("home")
+    assert FOREVER in str(slack.home_views["U0USER"]["blocks"])
+    link = f"https://console-intl.huaweicloud.com/drs/#/drs/migration/detail?jobId={FOREVER}"
+    await live.session.type_line(f"look at {link}")
+    assert len(slack.unfurls) == 1
+    shown = live.out.getvalue()
+    assert "you › dm: status" in shown and "dm #1 drs-bot › DRS c7debc9c…jb20r" in shown
+    assert "home of U0USER › Your watches" in shown
+    assert "preview › ⏳ DRS template import" in shown
+    assert "[Watch in thread]  [Refresh]" in shown
