@@ -40,8 +40,8 @@ async def test_opening_home_lists_your_watches_across_channels_then_ended_ones(
     await card_of(live_bot, "C0AAAA")
     await slash(live_bot, DONE, channel="C0BBBB")  # already finished: an ended watch
     await card_of(live_bot, "C0BBBB")
-    await slash(live_bot, RUNNING, channel="C0BBBB", user="U0BOB")  # someone else's
-    await card_of(live_bot, "C0BBBB")
+    await slash(live_bot, RUNNING, channel="C0CCCC", user="U0BOB")  # someone else's
+    await card_of(live_bot, "C0CCCC")
     await open_home(live_bot)
     text = home_text(live_bot)
     assert "Your watches" in text and "Recently ended" in text and "How to watch" in text
