@@ -96,3 +96,14 @@ async def test_home_is_republished_when_a_watch_changes_phase_or_ends(live_bot: 
     await poll_now(live_bot, sweeper)  # ended: at once, whatever the minute says
     assert len(live_bot.slack.calls_to("views.publish")) == 2
     assert "Recently ended" in home_text(live_bot) and stop_buttons(live_bot) == []
+
+
+async def test_a_stop_anywhere_republishes_the_starters_home(live_bot: LiveBot) -> None:
+    await slash(live_bot, RUNNING)
+    await card_of(live_bot, "C0SANDBOX")
+    await open_home(live_bot)
+    assert len(stop_buttons(live_bot)) == 1
+    publishes = len(live_bot.slack.calls_to("views.publish"))
+    await slash(live_bot, f"stop {RUNNING}")
+    await live_bot.slack.wait_for(lambda: len(live_bot.slack.calls_to("views.publish")) > publishes)
+    assert stop_buttons(live_bot) == [] and "stopped" in home_text(live_bot)

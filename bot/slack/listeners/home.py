@@ -49,7 +49,7 @@ async def handle_home_stop(
     async with rt.sessions() as session:
         found = None if watch_id is None else await repo.get_watch(session, watch_id=watch_id)
     allowed = found is not None and (found.requested_by == user or user in (found.joined_by or ()))
-    if found is not None and found.team_id == team and allowed:
+    if found is not None and found.team_id == team and allowed and found.active:
         try:
             await control.stop_one(
                 rt,
@@ -61,9 +61,12 @@ async def handle_home_stop(
             )
         except BotError as exc:
             log.info("stop from the Home of %s failed: %s", user, exc)
+        else:
+            if found.requested_by == user:
+                return  # stopping republished the starter's Home: it shows the watch ended
     else:
-        log.info("Home stop of watch %s by %s refused: not theirs", watch_id, user)
-    # The Home itself is the answer: it shows the watch ended (or still there, if refused).
+        log.info("Home stop of watch %s by %s refused: not theirs or ended", watch_id, user)
+    # The Home itself is the answer: it shows what is true now.
     await publish_home(rt, team_id=team, user_id=user)
 
 
