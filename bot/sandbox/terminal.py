@@ -94,6 +94,8 @@ def block_lines(blocks: list[dict[str, Any]], names: dict[str, str] | None = Non
                 lines.append("  ".join(_texts(block["accessory"])))
             continue
         lines.extend(plain(t) for t in _texts(block))
+        if block.get("accessory"):  # a Home watch's Stop button
+            lines.append("  ".join(_texts(block["accessory"])))
     return [line for chunk in lines for line in chunk.splitlines() if line.strip()]
 
 

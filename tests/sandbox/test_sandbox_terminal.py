@@ -153,6 +153,6 @@ async def test_a_dm_the_home_and_a_pasted_console_link_show_in_the_terminal(live
     assert len(slack.unfurls) == 1
     shown = live.out.getvalue()
     assert "you › dm: status" in shown and "dm #1 drs-bot › DRS c7debc9c…jb20r" in shown
-    assert "home of U0USER › Your watches" in shown
+    assert "home of U0USER › Your watches" in shown and "[Stop]" in shown
     assert "preview › ⏳ DRS template import" in shown
     assert "[Watch in thread]  [Refresh]" in shown

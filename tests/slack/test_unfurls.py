@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.drs.console import console_link
@@ -61,6 +63,15 @@ async def test_a_link_pasted_three_times_in_a_minute_asks_drs_once(live_bot: Liv
     preview = str(live_bot.slack.unfurls[0].unfurls[LINK]["blocks"])
     assert "12,340" in preview and "Watch in thread" in preview and "Refresh" in preview
     assert await live_bot.count(Watch) == 0  # an unfurl never starts a watch by itself
+
+
+async def test_three_pastes_at_the_same_moment_ask_drs_once(live_bot: LiveBot) -> None:
+    stamps = [live_bot.slack.add_user_message(CHANNEL, LINK).ts for _ in range(3)]
+    bodies = [link_shared_body(urls=[LINK], message_ts=ts) for ts in stamps]
+    await asyncio.gather(*(live_bot.sender.send(live_bot.events_url, b) for b in bodies))
+    await live_bot.slack.wait_for(lambda: len(live_bot.slack.unfurls) == 3)
+    assert sorted(u.ts for u in live_bot.slack.unfurls) == sorted(stamps)
+    assert live_bot.simulator.calls.get(RUNNING) == 1
 
 
 async def test_a_retried_link_shared_event_is_unfurled_once(live_bot: LiveBot) -> None:
