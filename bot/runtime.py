@@ -6,8 +6,8 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -62,6 +62,12 @@ class Chat(Protocol):
     async def bot_user_id(self) -> str | None:
         """The bot's own user ID."""
 
+    async def publish_home(self, user: str, blocks: list[dict[str, Any]]) -> None:
+        """Show `blocks` as `user`'s App Home."""
+
+    async def unfurl(self, channel: str, ts: str, unfurls: dict[str, Message]) -> None:
+        """Show a preview (a message's blocks) under each link, by URL, of a posted message."""
+
     async def aclose(self) -> None:
         """Release connections."""
 
@@ -84,6 +90,8 @@ class Runtime:
     project_id: str
     owner: str = field(default_factory=replica_name)
     bot_user_id: str | None = None
+    # When this process last published each (team, user)'s Home: the once-a-minute limit.
+    home_published: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     @property
     def command(self) -> str:

@@ -104,7 +104,10 @@ def _url_ids(word: str) -> list[str]:
     start = word.find("http")
     if start < 0 or "://" not in word:
         return []
-    parts = urlsplit(word[start:].split("|", 1)[0].rstrip(">)]"))
+    try:
+        parts = urlsplit(word[start:].split("|", 1)[0].rstrip(">)]"))
+    except ValueError:  # e.g. `http://[`, an unclosed IPv6 host: no parameters to read
+        return []
     fragment = parts.fragment.split("?", 1)[-1] if "?" in parts.fragment else parts.fragment
     params = parse_qsl(parts.query) + parse_qsl(fragment)
     named = [v for k, v in params if k.lower() in _ID_KEYS]

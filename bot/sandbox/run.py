@@ -61,6 +61,10 @@ DEMO_SCRIPT = """\
 # A migration thread: a message, then a mention inside its thread (`^` = latest thread).
 cutover of the orders database starts now
 ^ @drs-bot watch c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r
+# A direct message to the bot (from a phone, say), the Home tab, and a console link's preview.
+dm: status 5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10
+home
+the job page: https://console-intl.huaweicloud.com/drs/#/drs/migration/detail?jobId=5f6e7d8c-9b0a-4c1d-8e2f-a4b5c6d7jb10
 # The template round trip in a thread: the blank template, a filled one with a bad row
 # (its marked result comes back with the error quoted), then the fixed file.
 @drs-bot template 0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3bjb21
@@ -73,7 +77,8 @@ HELP_LINES = (
     "Type as in Slack: `/drs-progress help`, `/drs-progress JOB_ID`, `@drs-bot watch JOB_ID` "
     "(a mention starts a thread under its line). `^N words` posts in the thread of message "
     "#N, `^ words` in the latest thread. `@drs-bot upload JOB_ID <./orders.xlsx` attaches a "
-    "local file. `quit` or Ctrl-D leaves. " + COMMANDS_HELP
+    "local file. `dm: words` sends the bot a direct message, `home` opens its Home tab, and a "
+    "pasted DRS console link gets its preview. `quit` or Ctrl-D leaves. " + COMMANDS_HELP
 )
 
 

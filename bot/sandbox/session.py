@@ -14,17 +14,27 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.domain.states import WatchState
+from bot.drs.console import console_link
 from bot.drs.simulator import DrsSimulator
 from bot.runtime import Runtime
 from bot.sandbox import commands
 from bot.sandbox.attach import attach, find_file, split_attachment
 from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET, TEAM_ID, serving
-from bot.sandbox.slack_payloads import SlackSender, app_mention_body, slash_command_body
+from bot.sandbox.slack_payloads import (
+    SlackSender,
+    app_home_opened_body,
+    app_mention_body,
+    direct_message_body,
+    link_shared_body,
+    slash_command_body,
+)
 from bot.sandbox.slack_standin import SlackStandIn
 from bot.sandbox.terminal import Transcript
 from bot.store.models import Watch
 
 CHANNEL = "C0SANDBOX"
+DM_CHANNEL = "D0SANDBOX"  # the person's direct messages with the bot
+_URL = re.compile(r"https?://[^\s<>|]+")
 USER = "U0USER"
 QUIET_SECONDS = 0.6  # a line's effects are done once Slack heard nothing for this long
 SETTLE_LIMIT = 10.0  # ...or after this long, whatever the bot is still doing
@@ -102,10 +112,16 @@ class Session:
             await self._slash(line, thread_ts)
         elif line.startswith("@"):
             await self._mention(line, thread_ts)
+        elif thread_ts is None and line.lower().startswith("dm:"):
+            await self._direct_message(line)
+        elif thread_ts is None and line.strip().lower() == "home":
+            self.transcript.typed(line)
+            await self.send(app_home_opened_body(user_id=USER, team_id=TEAM_ID))
         else:
             msg = self.slack.add_user_message(CHANNEL, line, user=USER, thread_ts=thread_ts)
             self.transcript.typed(line, ts=msg.ts, thread_ts=thread_ts)
             self.last_thread = thread_ts or self.last_thread
+            await self._share_links(line, msg.ts, thread_ts)
         await self.settle()
 
     def _thread(self, number: str) -> str | None:
@@ -156,6 +172,27 @@ class Session:
             thread_ts=thread_ts, bot_user_id=BOT_USER_ID, files=files or None,
         )  # fmt: skip
         await self.send(body)
+
+    async def _direct_message(self, line: str) -> None:
+        # "dm: words": a message in the bot's DM (Slack sends it as a `message.im` event).
+        words = line.split(":", 1)[1].strip()
+        msg = self.slack.add_user_message(DM_CHANNEL, words, user=USER)
+        self.transcript.typed(line)
+        body = direct_message_body(
+            text=words, ts=msg.ts, team_id=TEAM_ID, channel_id=DM_CHANNEL, user_id=USER,
+            bot_user_id=BOT_USER_ID,
+        )  # fmt: skip
+        await self.send(body)
+
+    async def _share_links(self, line: str, ts: str, thread_ts: str | None) -> None:
+        # Slack sends `link_shared` for links on the app's unfurl domains (the DRS consoles).
+        urls = [url for url in _URL.findall(line) if console_link(url) is not None]
+        if urls:
+            body = link_shared_body(
+                urls=urls, message_ts=ts, team_id=TEAM_ID, channel_id=CHANNEL, user_id=USER,
+                thread_ts=thread_ts, bot_user_id=BOT_USER_ID,
+            )  # fmt: skip
+            await self.send(body)
 
     async def send(self, body: bytes, *, response_key: str | None = None) -> None:
         try:

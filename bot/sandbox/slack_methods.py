@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.sandbox.slack_state import Ephemeral, SlackState
+from bot.sandbox.slack_state import Ephemeral, SlackState, Unfurl
 
 
 class SlackMethods(SlackState):
-    """`auth.test`, `chat.*`, `reactions.add`, `conversations.info`, `users.info` on the state."""
+    """`auth.test`, `chat.*`, `reactions.add`, `conversations.info`, `users.info`, `views.*`."""
 
     url: str
     team_id: str
@@ -126,6 +126,40 @@ class SlackMethods(SlackState):
             "ok": True,
             "user": {"id": user, "name": user.lower(), "tz": "UTC", "profile": profile},
         }
+
+    async def _views_publish(self, p: dict[str, Any]) -> dict[str, Any]:
+        user = str(p.get("user_id") or "")
+        view = decode_json(p.get("view"))
+        if not user:
+            return {"ok": False, "error": "user_not_found"}
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        self.home_views[user] = view
+        self._notify()
+        return {"ok": True, "view": {"id": f"V{user}", "type": "home", **view}}
+
+    async def _chat_unfurl(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(p.get("channel") or ""), str(p.get("ts") or "")
+        unfurls = decode_json(p.get("unfurls"))
+        if not channel or not ts:
+            return {"ok": False, "error": "cannot_unfurl_message"}
+        if not isinstance(unfurls, dict) or not unfurls:
+            return {"ok": False, "error": "invalid_unfurls"}
+        self.unfurls.append(Unfurl(channel, ts, unfurls, self._clock.now()))
+        self._notify()
+        return {"ok": True}
+
+
+def decode_json(raw: Any) -> Any:
+    """A JSON argument as sent: already decoded (JSON bodies) or a string (form bodies)."""
+    if isinstance(raw, str) and raw:
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+    return raw
 
 
 def decode_blocks(raw: Any) -> list[dict[str, Any]]:

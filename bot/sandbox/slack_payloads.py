@@ -8,7 +8,7 @@ import itertools
 import json
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -92,6 +92,19 @@ def app_mention_body(
     if files:
         event["files"] = files
         event["upload"] = False
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=event_id,
+        bot_user_id=bot_user_id,
+        event_time=event_time or int(float(ts)),
+    )
+
+
+def _event_envelope(
+    event: dict[str, Any], *, team_id: str, event_id: str | None, bot_user_id: str, event_time: int
+) -> bytes:
+    """The `event_callback` envelope around one event (JSON)."""
     envelope = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -99,7 +112,7 @@ def app_mention_body(
         "event": event,
         "type": "event_callback",
         "event_id": event_id or _next_id("Ev"),
-        "event_time": event_time or int(float(ts)),
+        "event_time": event_time,
         "authorizations": [
             {
                 "enterprise_id": None,
@@ -112,6 +125,99 @@ def app_mention_body(
         "is_ext_shared_channel": False,
     }
     return json.dumps(envelope).encode()
+
+
+def direct_message_body(
+    *,
+    text: str,
+    ts: str,
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "D0SANDBOX",
+    user_id: str = "U0USER",
+    bot_id: str | None = None,
+    subtype: str | None = None,
+    event_id: str | None = None,
+    bot_user_id: str = "U0DRSBOT",
+) -> bytes:
+    """A `message.im` event: a message in the bot's direct messages (`bot_id` when a bot wrote)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "channel": channel_id,
+        "event_ts": ts,
+    }
+    if bot_id is not None:
+        event["bot_id"] = bot_id
+    if subtype is not None:
+        event["subtype"] = subtype
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=event_id,
+        bot_user_id=bot_user_id,
+        event_time=int(float(ts)),
+    )
+
+
+def app_home_opened_body(
+    *,
+    user_id: str = "U0USER",
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "D0SANDBOX",
+    tab: str = "home",
+    event_ts: str = "1700000000.000100",
+    bot_user_id: str = "U0DRSBOT",
+) -> bytes:
+    """An `app_home_opened` event: someone opened the app's Home (or Messages) tab."""
+    event = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": channel_id,
+        "tab": tab,
+        "event_ts": event_ts,
+    }
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=None,
+        bot_user_id=bot_user_id,
+        event_time=int(float(event_ts)),
+    )
+
+
+def link_shared_body(
+    *,
+    urls: list[str],
+    message_ts: str,
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "C0SANDBOX",
+    user_id: str = "U0USER",
+    thread_ts: str | None = None,
+    bot_user_id: str = "U0DRSBOT",
+) -> bytes:
+    """A `link_shared` event: a message carrying links on one of the app's unfurl domains."""
+    event: dict[str, Any] = {
+        "type": "link_shared",
+        "channel": channel_id,
+        "user": user_id,
+        "message_ts": message_ts,
+        "unfurl_id": f"{channel_id}.{message_ts}",
+        "source": "conversations_history",
+        "event_ts": message_ts,
+        "links": [{"url": url, "domain": urlsplit(url).hostname or ""} for url in urls],
+    }
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=None,
+        bot_user_id=bot_user_id,
+        event_time=int(float(message_ts)),
+    )
 
 
 def _payload(data: dict[str, Any]) -> bytes:
@@ -162,6 +268,83 @@ def block_action_body(
                     "value": value,
                     "text": {"type": "plain_text", "text": action_id},
                     "action_ts": message_ts,
+                }
+            ],
+        }
+    )
+
+
+def unfurl_action_body(
+    *,
+    action_id: str,
+    value: str,
+    url: str,
+    message_ts: str,
+    response_url: str,
+    team_id: str = "T0SANDBOX",
+    channel_id: str = "C0SANDBOX",
+    user_id: str = "U0USER",
+    thread_ts: str | None = None,
+) -> bytes:
+    """A button press on a link's preview (an app unfurl under someone's message)."""
+    container: dict[str, Any] = {
+        "type": "message_attachment",
+        "message_ts": message_ts,
+        "channel_id": channel_id,
+        "is_ephemeral": False,
+        "is_app_unfurl": True,
+        "app_unfurl_url": url,
+    }
+    if thread_ts is not None:
+        container["thread_ts"] = thread_ts
+    return _payload(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "username": "sandbox-user", "team_id": team_id},
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "container": container,
+            "trigger_id": _next_id("trigger."),
+            "team": {"id": team_id, "domain": "sandbox"},
+            "channel": {"id": channel_id, "name": "sandbox"},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "drs_unfurl_actions",
+                    "value": value,
+                    "text": {"type": "plain_text", "text": action_id},
+                    "action_ts": message_ts,
+                }
+            ],
+        }
+    )
+
+
+def home_action_body(
+    *, action_id: str, value: str, team_id: str = "T0SANDBOX", user_id: str = "U0USER"
+) -> bytes:
+    """A button press in the App Home: no channel, no message and no response_url."""
+    view = {"id": "V0HOME", "type": "home", "team_id": team_id, "blocks": []}
+    return _payload(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "username": "sandbox-user", "team_id": team_id},
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "container": {"type": "view", "view_id": "V0HOME"},
+            "trigger_id": _next_id("trigger."),
+            "team": {"id": team_id, "domain": "sandbox"},
+            "view": view,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "home",
+                    "value": value,
+                    "text": {"type": "plain_text", "text": action_id},
+                    "action_ts": "1700000000.000001",
                 }
             ],
         }

@@ -23,6 +23,7 @@ from bot.sandbox.slack_state import (
     Ephemeral,
     ResponsePost,
     StoredMessage,
+    Unfurl,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SlackStandIn",
     "StoredFile",
     "StoredMessage",
+    "Unfurl",
 ]
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,8 @@ class SlackStandIn(SlackFiles):
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
             **self.file_handlers(),
+            "views.publish": self._views_publish,
+            "chat.unfurl": self._chat_unfurl,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------

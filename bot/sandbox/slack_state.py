@@ -91,6 +91,16 @@ class Ephemeral:
 
 
 @dataclass
+class Unfurl:
+    """One `chat.unfurl`: the previews shown under a message's links."""
+
+    channel: str
+    ts: str
+    unfurls: dict[str, Any]
+    at: datetime
+
+
+@dataclass
 class ResponsePost:
     """One post to a response_url, as sent."""
 
@@ -119,6 +129,8 @@ class SlackState:
         self.ephemeral_list: list[Ephemeral] = []
         self.responses: list[ResponsePost] = []
         self.reaction_map: dict[tuple[str, str], list[str]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}  # user -> the Home view last published
+        self.unfurls: list[Unfurl] = []
         self._listeners: list[Callable[[Call], None]] = []
         self._seq = itertools.count(1)
 

@@ -14,7 +14,7 @@ from rich.emoji import Emoji
 from rich.text import Text
 
 from bot.sandbox.attach import save
-from bot.sandbox.slack_standin import Call, SlackStandIn, StoredMessage
+from bot.sandbox.slack_standin import Call, SlackStandIn, StoredMessage, Unfurl
 
 # Slack's mrkdwn escapes and links, as the bot writes them.
 _LINK = re.compile(r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>")
@@ -96,6 +96,8 @@ def block_lines(blocks: list[dict[str, Any]], names: dict[str, str] | None = Non
                 lines.append("  ".join(_texts(block["accessory"])))
             continue
         lines.extend(plain(t) for t in _texts(block))
+        if block.get("accessory"):  # a Home watch's Stop button
+            lines.append("  ".join(_texts(block["accessory"])))
     return [line for chunk in lines for line in chunk.splitlines() if line.strip()]
 
 
@@ -230,10 +232,25 @@ class Transcript:
             self.private(e.text, e.blocks, thread_ts=e.thread_ts)
         elif call.method == "response_url":
             self._responded(call)
+        elif call.method == "views.publish":
+            self._home(str(call.params.get("user_id") or ""))
+        elif call.method == "chat.unfurl":
+            self._unfurled(self.slack.unfurls[-1])
         elif call.method == "reactions.add":
             ts = str(call.params.get("timestamp"))
             name = str(call.params.get("name") or "").strip(":")
             self._line(2, f"#{self.label(ts)}", f"reaction {Emoji.replace(f':{name}:')} :{name}:")
+
+    def _home(self, user: str) -> None:
+        lines = self._blocks(self.slack.home_views.get(user, {}).get("blocks") or [])
+        self._line(0, f"home of {self.names.get(user, user)} ›", lines[0] if lines else "")
+        self._body(4, lines[1:])
+
+    def _unfurled(self, unfurl: Unfurl) -> None:
+        for preview in unfurl.unfurls.values():
+            lines = self._blocks(preview.get("blocks") or [])
+            self._line(2, f"#{self.label(unfurl.ts)} preview ›", lines[0] if lines else "")
+            self._body(6, lines[1:])
 
     def _new_details(self, msg: StoredMessage, head: str) -> list[str]:
         """Detail lines of `msg` not shown for it before (each shown once, when it appears)."""
@@ -258,7 +275,9 @@ class Transcript:
             self._body(8, lines[1:])
             self._body(8, buttons, dim=True)
         else:
-            self._line(0, f"#{self.label(msg.ts)} {self.bot_name} ›", lines[0], style="green")
+            where = "dm " if msg.channel.startswith("D") else ""  # the bot's direct messages
+            head = f"{where}#{self.label(msg.ts)} {self.bot_name} ›"
+            self._line(0, head, lines[0], style="green")
             self._body(4, lines[1:])
             self._body(4, buttons, dim=True)
         self._edits[msg.ts] = msg.text

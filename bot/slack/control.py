@@ -7,6 +7,7 @@ import logging
 from bot.domain import CardState, WatchState
 from bot.drs.jobid import ShortRef
 from bot.errors import DrsError, JobNotFound, SlackError
+from bot.home import publish_home
 from bot.render import answers, cards, notes
 from bot.render.cards import ListItem
 from bot.render.views import card_view
@@ -71,6 +72,8 @@ async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> li
                 log.info("could not mark card %s stopped: %s", stopped_watch.card_ts, exc)
     job_ids = [job.job_id for _, job in pairs]
     await say(answers.stopped_message(job_ids))
+    for starter in {(w.team_id, w.requested_by) for w, _ in pairs}:
+        await publish_home(rt, team_id=starter[0], user_id=starter[1])
     return job_ids
 
 
@@ -153,3 +156,4 @@ async def stop_one(
         except SlackError as exc:
             log.info("could not mark card %s stopped: %s", ended.card_ts, exc)
     await say(answers.stopped_message([found.polled_job.job_id]))
+    await publish_home(rt, team_id=found.team_id, user_id=found.requested_by)

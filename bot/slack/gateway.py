@@ -185,6 +185,15 @@ class SlackGateway:
             answer = await self.client.auth_test()
         return str(answer.get("user_id") or "") or None
 
+    async def publish_home(self, user: str, blocks: list[dict[str, Any]]) -> None:
+        with map_slack_errors("views.publish"):
+            await self.client.views_publish(user_id=user, view={"type": "home", "blocks": blocks})
+
+    async def unfurl(self, channel: str, ts: str, unfurls: dict[str, Message]) -> None:
+        previews = {url: {"blocks": message.blocks} for url, message in unfurls.items()}
+        with map_slack_errors("chat.unfurl"):
+            await self.client.chat_unfurl(channel=channel, ts=ts, unfurls=previews)
+
     async def aclose(self) -> None:
         """Close the client's HTTP session if it has one (by default each call opens its own)."""
         session = self.client.session

@@ -206,6 +206,21 @@ async def list_active_watches(
     return [(w, w.polled_job) for w in (await session.scalars(stmt)).all()]
 
 
+async def watches_started_by(
+    session: AsyncSession, *, team_id: str, user_id: str, active: bool, limit: int
+) -> list[tuple[Watch, PolledJob]]:
+    """One person's watches across channels: active ones oldest first, else latest ended first."""
+    stmt = select(Watch).where(Watch.team_id == team_id, Watch.requested_by == user_id)
+    if active:
+        stmt = stmt.where(Watch.state == ACTIVE).order_by(Watch.created_at, Watch.id)
+    else:
+        stmt = stmt.where(Watch.state != ACTIVE).order_by(
+            Watch.ended_at.desc().nulls_last(), Watch.id.desc()
+        )
+    stmt = stmt.limit(limit).execution_options(populate_existing=True)
+    return [(w, w.polled_job) for w in (await session.scalars(stmt)).all()]
+
+
 async def stop_watches(
     session: AsyncSession,
     *,

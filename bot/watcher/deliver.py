@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import home
 from bot.domain.states import EndState, WatchState
 from bot.domain.watching import Observation, Told, WatchFacts
 from bot.errors import DestinationGone, SlackError
@@ -102,6 +103,15 @@ class WatchDelivery:
         self.thread_ts = watch.thread_ts or watch.card_ts
 
     async def run(self, told: Told, decision: Decision) -> Delivered:
+        result = await self._run(told, decision)
+        if result.ended or (result.sent and decision.told.card_phase != told.card_phase):
+            try:
+                await home.watch_changed(self.rt, self.watch, ended=result.ended is not None)
+            except Exception as exc:  # the Home is a view: its trouble never undoes a delivery
+                log.warning("watch %s: Home not republished: %s", self.watch.id, exc)
+        return result
+
+    async def _run(self, told: Told, decision: Decision) -> Delivered:
         result = Delivered()
         recorded = told
         for action in decision.actions:

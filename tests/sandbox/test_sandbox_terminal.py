@@ -155,3 +155,21 @@ async def test_typed_text_reaches_the_bot_escaped_as_slack_sends_it(live: Live) 
     answer = live.out.getvalue().split("status &lt;x", 1)[1]  # after the typed line
     assert "&lt;x" in answer  # shown as typed: text, not an entity the bot decoded
     assert "<x" not in answer
+
+
+async def test_a_dm_the_home_and_a_pasted_console_link_show_in_the_terminal(live: Live) -> None:
+    slack = live.session.slack
+    await live.session.type_line(f"dm: status {FOREVER}")
+    dm = [m for m in slack.message_list if m.channel == "D0SANDBOX" and m.user == BOT_USER_ID]
+    assert len(dm) == 1 and "5 rows" in dm[0].text
+    await live.session.type_line(f"/drs-progress {FOREVER}")
+    await live.session.type_line("home")
+    assert FOREVER in str(slack.home_views["U0USER"]["blocks"])
+    link = f"https://console-intl.huaweicloud.com/drs/#/drs/migration/detail?jobId={FOREVER}"
+    await live.session.type_line(f"look at {link}")
+    assert len(slack.unfurls) == 1
+    shown = live.out.getvalue()
+    assert "you › dm: status" in shown and "dm #1 drs-bot › DRS c7debc9c…jb20r" in shown
+    assert "home of U0USER › Your watches" in shown and "[Stop]" in shown
+    assert "preview › ⏳ DRS template import" in shown
+    assert "[Watch in thread]  [Refresh]" in shown

@@ -205,3 +205,22 @@ async def test_user_messages_and_listeners(standin: SlackStandIn) -> None:
     assert user["user"]["id"] == "U1"
     assert seen == ["chat.postMessage", "chat.update", "users.info"]
     assert [m.text for m in standin.thread("C1", parent.ts)] == ["watching"]
+
+
+async def test_views_publish_and_chat_unfurl_are_recorded(standin: SlackStandIn) -> None:
+    client = client_for(standin)
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Your watches*"}}]
+    await client.views_publish(user_id="U1", view={"type": "home", "blocks": blocks})
+    assert standin.home_views["U1"]["blocks"] == blocks
+    with pytest.raises(SlackApiError) as info:
+        await client.views_publish(user_id="U1", view={"type": "home", "blocks": blocks * 101})
+    assert info.value.response["error"] == "invalid_blocks"
+    url = "https://console.huaweicloud.com/drs/#/detail?jobId=x"
+    await client.chat_unfurl(channel="C1", ts="1.000001", unfurls={url: {"blocks": blocks}})
+    [unfurl] = standin.unfurls
+    assert (unfurl.channel, unfurl.ts, unfurl.unfurls) == (
+        "C1",
+        "1.000001",
+        {url: {"blocks": blocks}},
+    )
+    assert [c.method for c in standin.calls] == ["views.publish", "views.publish", "chat.unfurl"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, shortcuts
+from bot.slack.listeners import actions, commands, events, home, messages, shortcuts, unfurls
 
 
 def register_listeners(app: AsyncApp, *, command: str) -> None:
@@ -13,3 +13,6 @@ def register_listeners(app: AsyncApp, *, command: str) -> None:
     events.register(app)
     actions.register(app)
     shortcuts.register(app)
+    messages.register(app)
+    home.register(app)
+    unfurls.register(app)

@@ -1,0 +1,150 @@
+"""Pasted DRS console links: a preview with the job's progress, Watch in thread and Refresh.
+
+A preview never starts a watch. DRS is asked at most once a minute per job however often its
+link is pasted: the answer is kept in this process's memory (each replica keeps its own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+
+from bot.drs.console import ConsoleLink, console_link
+from bot.errors import BotError, DrsError, SlackError
+from bot.render import answers
+from bot.render.message import Message
+from bot.render.unfurls import (
+    ACTION_UNFURL_REFRESH,
+    ACTION_UNFURL_WATCH,
+    unfurl_other_region,
+    unfurl_problem,
+    unfurl_progress,
+)
+from bot.runtime import Runtime
+from bot.slack import service
+from bot.slack.listeners.answer import private
+from bot.slack.listeners.context import runtime_of
+from bot.slack.listeners.events import SeenEvents
+from bot.slack.service import Place
+
+log = logging.getLogger(__name__)
+
+FRESH_FOR = timedelta(minutes=1)
+MAX_LINKS = 5  # Slack sends at most a few links per message; more would be a flood of calls
+_MAX_KEPT = 1024
+
+
+@dataclass(frozen=True)
+class _Kept:
+    at: datetime
+    message: Message
+
+
+class LinkPreviews:
+    """The previews of this process: at most one DRS call per job a minute."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, _Kept] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def preview(self, rt: Runtime, link: ConsoleLink) -> Message:
+        ours = rt.settings.drs_region
+        if link.region and ours and link.region != ours.lower():
+            return unfurl_other_region(link.job_id, region=link.region, ours=ours)
+        # One lock per job: three pastes at once wait for the first answer, not three.
+        async with self._locks.setdefault(link.job_id, asyncio.Lock()):
+            now = rt.clock.now()
+            kept = self._kept.get(link.job_id)
+            if kept is not None and now - kept.at < FRESH_FOR:
+                return kept.message
+            message = await _ask(rt, link.job_id, now)
+            self._keep(link.job_id, _Kept(now, message))
+            return message
+
+    def _keep(self, job_id: str, kept: _Kept) -> None:
+        self._kept[job_id] = kept
+        if len(self._kept) > _MAX_KEPT:  # the oldest go first: dicts keep insertion order
+            for old in list(self._kept)[: _MAX_KEPT // 2]:
+                self._kept.pop(old, None)
+                self._locks.pop(old, None)
+
+    async def handle_link_shared(
+        self, ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """Console links in a message: one `chat.unfurl` with a preview for each."""
+        await ack()
+        rt = runtime_of(context)
+        links = [str(item.get("url") or "") for item in event.get("links") or []][:MAX_LINKS]
+        found = [link for url in links if (link := console_link(url)) is not None]
+        previews = {link.url: await self.preview(rt, link) for link in found}
+        channel, ts = str(event.get("channel") or ""), str(event.get("message_ts") or "")
+        if previews and channel and ts:
+            await _unfurl(rt, channel, ts, previews)
+
+    async def handle_refresh(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """Refresh on a preview: shown again, from DRS when the last answer is a minute old."""
+        await ack()
+        container = body.get("container") or {}
+        url = str(container.get("app_unfurl_url") or "")
+        link = console_link(url)
+        channel = str(container.get("channel_id") or context.channel_id or "")
+        ts = str(container.get("message_ts") or "")
+        if link is not None and channel and ts:
+            rt = runtime_of(context)
+            await _unfurl(rt, channel, ts, {url: await self.preview(rt, link)})
+
+
+async def _ask(rt: Runtime, job_id: str, now: datetime) -> Message:
+    try:
+        progress = await service.query_now(rt, job_id, job_type=None, language=None)
+    except DrsError as exc:
+        return unfurl_problem(job_id, answers.drs_error_message(job_id, exc))
+    return unfurl_progress(progress, checked_at=now)
+
+
+async def _unfurl(rt: Runtime, channel: str, ts: str, previews: dict[str, Message]) -> None:
+    try:
+        await rt.slack.unfurl(channel, ts, previews)
+    except SlackError as exc:
+        log.info("could not unfurl in %s: %s", channel, exc)
+
+
+async def handle_watch_in_thread(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+) -> None:
+    """Watch in thread: the watch starts in the thread of the message that carried the link."""
+    await ack()
+    say = private(respond)
+    container = body.get("container") or {}
+    thread_ts = str(container.get("thread_ts") or container.get("message_ts") or "")
+    link = console_link(str(container.get("app_unfurl_url") or ""))
+    job_id = link.job_id if link is not None else str(action.get("value") or "")
+    if not thread_ts or link is None or job_id != str(action.get("value") or ""):
+        await say(answers.stale_button())
+        return
+    channel = str(container.get("channel_id") or context.channel_id or "")
+    place = Place(context.team_id or "", channel, context.user_id or "", thread_ts=thread_ts)
+    try:
+        await service.watch(
+            runtime_of(context), place, job_id, job_type=None, language=None, say=say
+        )
+    except BotError as exc:
+        await say(answers.error_message(exc))
+
+
+def register(app: AsyncApp) -> None:
+    previews = LinkPreviews()
+    app.event("link_shared", middleware=[SeenEvents().skip_repeats])(previews.handle_link_shared)
+    app.action(ACTION_UNFURL_REFRESH)(previews.handle_refresh)
+    app.action(ACTION_UNFURL_WATCH)(handle_watch_in_thread)

@@ -1,0 +1,22 @@
+"""The manifest asks Slack for every surface the bot registers: events, scopes, tabs, domains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.drs.console import CONSOLE_HOSTS
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+
+
+def test_the_manifest_subscribes_to_every_surface_with_its_scopes() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mention", "message.im", "app_home_opened", "link_shared"} <= events
+    assert {"im:history", "links:read", "links:write", "chat:write"} <= scopes
+    home = manifest["features"]["app_home"]
+    assert home["home_tab_enabled"] and home["messages_tab_enabled"]
+    assert set(manifest["features"]["unfurl_domains"]) == CONSOLE_HOSTS
