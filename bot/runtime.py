@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.drs.client import DrsClient
+from bot.metrics import Metrics
 from bot.render.message import Message
 
 
@@ -72,6 +73,7 @@ class Runtime:
     project_id: str
     owner: str = field(default_factory=replica_name)
     bot_user_id: str | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def command(self) -> str:

@@ -138,6 +138,10 @@ class SlackStandIn(SlackMethods):
         if token is not None:
             self.method_tokens[method] = token
 
+    def handler(self, method: str) -> Handler:
+        """What serves `method` now (to wrap it, e.g. to hold a call while a test looks)."""
+        return self._handlers[method]
+
     # -- fault injection ---------------------------------------------------------------------
 
     def rate_limit_next(self, method: str, n: int = 1, retry_after: int = 1) -> None:

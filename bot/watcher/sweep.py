@@ -95,6 +95,7 @@ class Sweeper:
         self._active += 1
         self._quiet.clear()
         self._current = stats
+        started = self.rt.clock.monotonic()
         try:
             await self._sweep(stats)
             if not self._draining:
@@ -103,6 +104,7 @@ class Sweeper:
             stats.errors += 1
             log.error("sweep failed: %s: %s", type(exc).__name__, exc)
         finally:
+            self.rt.metrics.sweep_seconds.observe(self.rt.clock.monotonic() - started)
             self._current = None
             self._finished.add(stats)
             self._active -= 1
@@ -166,7 +168,16 @@ class Sweeper:
                 limit=limit,
             )
         stats.claimed += len(claims)
+        self._count_claims(claims)
         return claims
+
+    def _count_claims(self, claims: list[Claim]) -> None:
+        now, metrics = self.rt.clock.now(), self.rt.metrics
+        for claim in claims:
+            if claim.due_at is not None:
+                metrics.poll_lag.observe(max(0.0, (now - claim.due_at).total_seconds()))
+            if claim.took_over:
+                metrics.lease_takeovers.inc()
 
     async def _job(self, claim: Claim, stats: SweepStats) -> None:
         release = True
@@ -175,6 +186,7 @@ class Sweeper:
                 release = await self._poll_and_deliver(claim, stats)
         except leases.LeaseLost:
             stats.lost += 1
+            self.rt.metrics.leases_lost.inc()
             release = False
             log.info("lease on %s lost to another replica; result dropped", claim.job_id)
         except asyncio.CancelledError:
@@ -249,6 +261,8 @@ class Sweeper:
         now: datetime,
         stats: SweepStats,
     ) -> None:
+        waiting = self.rt.metrics.deliveries_waiting
+        waiting.inc(len(plans))
         for watch, told, decision in plans:
             try:
                 delivery = WatchDelivery(
@@ -259,6 +273,8 @@ class Sweeper:
                 stats.errors += 1
                 log.error("watch %s: %s: %s", watch.id, type(exc).__name__, exc)
                 continue
+            finally:
+                waiting.dec()
             stats.delivered += result.sent
             stats.ended += 1 if result.ended else 0
 
