@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.config import LOGGING_CONFIG
 
 from bot import __version__
 from bot.compose import build_runtime, close_runtime
@@ -222,6 +223,8 @@ async def serve(
             log_level=logging.getLevelName(max(logging.WARNING, logging.getLogger().level)).lower(),
             lifespan="on",
             access_log=False,
+            # JSON lines: uvicorn's own loggers reach the root (JSON) handler, not its text one.
+            log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
         )
         if link is not None:
             log.info("Socket Mode: connecting to Slack; /healthz on port %s", config.port)

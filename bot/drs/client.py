@@ -240,7 +240,12 @@ class DrsClient:
         request_id = response.headers.get("X-Request-Id")
         if response.status_code != 200:
             error = error_from_response(response, job_id, now, endpoint=self.endpoint)
-            logger.info("progress query for %s failed: %s", job_id, error.describe())
+            logger.info(
+                "progress query for %s failed: %s",
+                job_id,
+                error.describe(),
+                extra={"job_id": job_id, "request_id": request_id},
+            )
             raise error
         try:
             body = json.loads(response.content)
@@ -254,7 +259,13 @@ class DrsClient:
                 job_id=job_id,
                 endpoint=self.endpoint,
             )
-        logger.debug("progress %s: %s (request %s)", job_id, body, request_id)
+        logger.debug(
+            "progress %s: %s (request %s)",
+            job_id,
+            body,
+            request_id,
+            extra={"job_id": job_id, "request_id": request_id},
+        )
         return Progress.from_body(job_id, body, now)
 
     async def aclose(self) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.domain.watching import Observation, Outcome
 from bot.drs.retry import SWEEP, RetryPolicy
+from bot.logs import log_context
 from bot.runtime import Runtime
 from bot.store import leases, repo
 from bot.store.models import PolledJob, Watch
@@ -183,7 +184,8 @@ class Sweeper:
         release = True
         try:
             async with self._sem:
-                release = await self._poll_and_deliver(claim, stats)
+                with log_context(job_id=claim.job_id):
+                    release = await self._poll_and_deliver(claim, stats)
         except leases.LeaseLost:
             stats.lost += 1
             self.rt.metrics.leases_lost.inc()
@@ -268,7 +270,13 @@ class Sweeper:
                 delivery = WatchDelivery(
                     self.rt, watch, job, obs=obs, now=now, config=self.config, tx=self.writer.begin
                 )
-                result = await delivery.run(told, decision)
+                with log_context(
+                    job_id=job.job_id,
+                    watch_id=watch.id,
+                    team=watch.team_id,
+                    channel=watch.channel_id,
+                ):
+                    result = await delivery.run(told, decision)
             except Exception as exc:  # one watch's trouble leaves the others untouched
                 stats.errors += 1
                 log.error("watch %s: %s: %s", watch.id, type(exc).__name__, exc)
