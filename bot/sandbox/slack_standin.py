@@ -23,6 +23,7 @@ from bot.sandbox.slack_state import (
     ResponsePost,
     StoredMessage,
 )
+from bot.slack.scopes import BOT_SCOPES
 
 __all__ = [
     "Call",
@@ -89,6 +90,8 @@ class SlackStandIn(SlackMethods):
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._url_ids = itertools.count(1)
         self._changed = asyncio.Event()
+        # What auth.test says the token was granted (header x-oauth-scopes); tests change it.
+        self.scopes: list[str] = list(BOT_SCOPES)
         # Methods called with another token than the bot's (apps.connections.open: xapp-...).
         self.method_tokens: dict[str, str] = {}
         self._handlers: dict[str, Handler] = {
@@ -292,7 +295,8 @@ class SlackStandIn(SlackMethods):
             result = await self._handlers[method](params)
         call.error = None if result.get("ok") else str(result.get("error"))
         self._record(call)
-        return web.json_response(result)
+        granted = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
+        return web.json_response(result, headers=granted)
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:
