@@ -8,6 +8,8 @@ process (no worker processes), so one registry per process is the whole truth fo
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from datetime import datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.states import WatchState
 from bot.store import census
+from bot.store.rows import Claim
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,14 @@ class Metrics:
     def drs_request(self, outcome: str, code: str | None, seconds: float) -> None:
         self.drs_requests.labels(outcome=outcome, code=code or "").inc()
         self.drs_seconds.observe(seconds)
+
+    def claimed(self, claims: Iterable[Claim], *, now: datetime) -> None:
+        """How late each claimed poll is, and which leases were another replica's."""
+        for claim in claims:
+            if claim.due_at is not None:
+                self.poll_lag.observe(max(0.0, (now - claim.due_at).total_seconds()))
+            if claim.took_over:
+                self.lease_takeovers.inc()
 
     def slack_call(self, method: str, outcome: str) -> None:
         self.slack_calls.labels(method=method, outcome=outcome).inc()

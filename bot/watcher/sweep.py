@@ -169,16 +169,8 @@ class Sweeper:
                 limit=limit,
             )
         stats.claimed += len(claims)
-        self._count_claims(claims)
+        self.rt.metrics.claimed(claims, now=self.rt.clock.now())
         return claims
-
-    def _count_claims(self, claims: list[Claim]) -> None:
-        now, metrics = self.rt.clock.now(), self.rt.metrics
-        for claim in claims:
-            if claim.due_at is not None:
-                metrics.poll_lag.observe(max(0.0, (now - claim.due_at).total_seconds()))
-            if claim.took_over:
-                metrics.lease_takeovers.inc()
 
     async def _job(self, claim: Claim, stats: SweepStats) -> None:
         release = True
