@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_template_commands(sub)  # template, upload, result
 
+    doctor = sub.add_parser("doctor", help="check every setting against the real services")
+    doctor.add_argument("--json", action="store_true", help="one JSON object")
     sandbox = sub.add_parser("sandbox", help="the whole bot locally, no Slack or cloud needed")
     sandbox.add_argument("--jobs", metavar="FILE", default=None)
     sandbox.add_argument("--script", metavar="FILE", default=None)
@@ -115,6 +117,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from bot.server import run_serve
 
         return run_serve(args)
+    if args.command == "doctor":
+        from bot.doctor import run_doctor
+
+        return run_doctor(args)
     if args.command == "sandbox":
         from bot.sandbox.run import run_sandbox
 

@@ -10,6 +10,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
 from bot.drs.factory import build_drs_client
 from bot.drs.retry import RetryPolicy
+from bot.metrics import Metrics
 from bot.proxy import Proxies
 from bot.runtime import Runtime
 from bot.slack.gateway import SlackGateway, build_web_client
@@ -36,18 +37,26 @@ async def build_runtime(
         await engine.dispose()
         raise
     log.info("database ready: %s", safe_url(settings.database_url))
-    drs = build_drs_client(settings, clock=clock, transport=drs_transport, retry=drs_retry)
+    metrics = Metrics()
+    drs = build_drs_client(
+        settings,
+        clock=clock,
+        transport=drs_transport,
+        retry=drs_retry,
+        observe=metrics.drs_request,
+    )
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
-    client = build_web_client(token, settings.slack_api_url, proxy=proxy)
+    client = build_web_client(token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429)
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=make_sessionmaker(engine),
         drs=drs,
-        slack=SlackGateway(client),
+        slack=SlackGateway(client, observe=metrics.slack_call),
         clock=clock,
         project_id=settings.drs_project_id or "",
+        metrics=metrics,
     )
 
 

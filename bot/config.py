@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     failure_notice_after: int = Field(default=5, ge=1)
     final_broadcast: bool = True
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    metrics_enabled: bool = True
 
     @field_validator("log_level")
     @classmethod

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.files import SharedFile
 from bot.drs.client import DrsClient
+from bot.metrics import Metrics
 from bot.render.message import Message
 
 
@@ -92,6 +93,7 @@ class Runtime:
     bot_user_id: str | None = None
     # When this process last published each (team, user)'s Home: the once-a-minute limit.
     home_published: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def command(self) -> str:

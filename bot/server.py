@@ -17,12 +17,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.config import LOGGING_CONFIG
 
 from bot import __version__
 from bot.compose import build_runtime, close_runtime
 from bot.config import Settings, load_settings
 from bot.errors import SlackError
 from bot.logs import configure_logging
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.proxy import Proxies, keep_proxies_to_ourselves
 from bot.runtime import Runtime
 from bot.slack.app import build_app
@@ -79,13 +81,28 @@ def build_web(
         }
         return JSONResponse(body, status_code=200 if database else 503)
 
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    if rt.settings.metrics_enabled:
+        routes.append(Route("/metrics", metrics_endpoint(rt), methods=["GET"]))
     return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
+        routes=routes,
         lifespan=background(rt, watcher=watcher, link=link, on_shutdown=on_shutdown),
     )
+
+
+def metrics_endpoint(rt: Runtime) -> Callable[[Request], Awaitable[Response]]:
+    """GET /metrics: the watch counts read now (bounded wait), then every metric as text."""
+
+    async def metrics(_request: Request) -> Response:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(3.0):
+                await rt.metrics.refresh_watches(rt.sessions)
+        return Response(rt.metrics.render(), media_type=METRICS_CONTENT_TYPE)
+
+    return metrics
 
 
 def background(
@@ -206,11 +223,17 @@ async def serve(
             log_level=logging.getLevelName(max(logging.WARNING, logging.getLogger().level)).lower(),
             lifespan="on",
             access_log=False,
+            # JSON lines: uvicorn's own loggers reach the root (JSON) handler, not its text one.
+            log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
         )
         if link is not None:
             log.info("Socket Mode: connecting to Slack; /healthz on port %s", config.port)
         else:
-            log.info("HTTP mode: POST /slack/events and GET /healthz on port %s", config.port)
+            log.info(
+                "HTTP mode: POST /slack/events, GET /healthz%s on port %s",
+                " and /metrics" if settings.metrics_enabled else "",
+                config.port,
+            )
         await uvicorn.Server(config).serve()
     finally:
         await close()

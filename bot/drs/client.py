@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import time
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -43,6 +46,20 @@ LANGUAGES = tuple(lang.value for lang in Language)
 
 
 _URL_CACHE_SIZE = 4096
+
+# Told of every request sent: (outcome, DRS error code or None, seconds). `ok`, or the error
+# class in snake case (`job_not_found`, `throttled`, `credentials_refused`, ...).
+RequestObserver = Callable[[str, str | None, float], None]
+
+
+# Codes reported as they are; any other is `other` (a label per unknown code would let a
+# misbehaving endpoint grow the metrics without bound).
+KNOWN_CODES = NOT_FOUND_CODES | REFUSED_CODES | THROTTLED_CODES | NO_API_CODES | {"DRS.10000001"}
+
+
+def outcome_of(error: DrsError) -> str:
+    """`JobNotFound` -> `job_not_found`: the error kind as a metric label."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
 def progress_path(project_id: str, job_id: str) -> str:
@@ -139,8 +156,10 @@ class DrsClient:
         retry: RetryPolicy = DEFAULT,
         clock: Clock | None = None,
         endpoint: Endpoint | None = None,
+        observe: RequestObserver | None = None,
     ) -> None:
         self._http = http
+        self.observe = observe
         self.endpoint = endpoint  # named in errors: host, the setting that chose it, credential
         self.project_id = project_id
         self.language = language
@@ -220,6 +239,27 @@ class DrsClient:
         job_id: str,
         what: str,
     ) -> dict[str, Any]:
+        """GET a DRS JSON object, counted for the metrics when they are on."""
+        if self.observe is None:
+            return await self._exchange(path, params, headers, job_id, what)
+        started = time.perf_counter()
+        try:
+            body = await self._exchange(path, params, headers, job_id, what)
+        except DrsError as exc:
+            code = exc.code if exc.code in KNOWN_CODES or not exc.code else "other"
+            self.observe(outcome_of(exc), code, time.perf_counter() - started)
+            raise
+        self.observe("ok", None, time.perf_counter() - started)
+        return body
+
+    async def _exchange(
+        self,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        job_id: str,
+        what: str,
+    ) -> dict[str, Any]:
         """GET a DRS JSON object; any other answer raised as the error tree says."""
         try:
             response = await self._http.get(self._url(path, params), headers=headers)
@@ -233,7 +273,13 @@ class DrsClient:
         request_id = response.headers.get("X-Request-Id")
         if response.status_code != 200:
             error = error_from_response(response, job_id, now, endpoint=self.endpoint)
-            logger.info("%s query for %s failed: %s", what, job_id, error.describe())
+            logger.info(
+                "%s query for %s failed: %s",
+                what,
+                job_id,
+                error.describe(),
+                extra={"job_id": job_id, "request_id": request_id},
+            )
             raise error
         try:
             body = json.loads(response.content)
@@ -247,7 +293,14 @@ class DrsClient:
                 job_id=job_id,
                 endpoint=self.endpoint,
             )
-        logger.debug("%s %s: %s (request %s)", what, job_id, body, request_id)
+        logger.debug(
+            "%s %s: %s (request %s)",
+            what,
+            job_id,
+            body,
+            request_id,
+            extra={"job_id": job_id, "request_id": request_id},
+        )
         return body
 
     async def aclose(self) -> None:

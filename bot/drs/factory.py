@@ -7,7 +7,7 @@ import httpx
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.config import CredentialKind, Settings, require
-from bot.drs.client import DrsClient
+from bot.drs.client import DrsClient, RequestObserver
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.retry import DEFAULT, RetryPolicy
@@ -97,6 +97,7 @@ def build_drs_client(
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
+    observe: RequestObserver | None = None,
 ) -> DrsClient:
     """Validate the DRS settings (ConfigError lists every problem) and build the client."""
     require(settings, drs=True)
@@ -120,6 +121,7 @@ def build_drs_client(
         language=settings.drs_language,
         retry=retry or DEFAULT,
         clock=clock,
+        observe=observe,
         endpoint=_endpoint(
             drs_url, "DRS_ENDPOINT" if settings.drs_endpoint else "DRS_REGION", settings
         ),

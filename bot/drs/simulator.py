@@ -16,7 +16,8 @@ import signal
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
+from email.utils import format_datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
@@ -90,6 +91,8 @@ class DrsSimulator:
         self.host, self.port = host, port
         self.max_clock_skew = max_clock_skew  # the real gateway allows 15 min (900 s)
         self.faults = Faults()
+        # Seconds added to the Date header of every answer: a gateway whose clock is off.
+        self.date_offset = 0.0
         self.calls: dict[str, int] = {}
         self.requests: list[SimRequest] = []
         self.iam_logins: list[dict[str, Any]] = []
@@ -121,6 +124,7 @@ class DrsSimulator:
     async def start(self) -> None:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/{tail:.*}", self._handle)
+        app.on_response_prepare.append(self._date)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -149,6 +153,12 @@ class DrsSimulator:
         await self.stop()
 
     # ---- HTTP -----------------------------------------------------------------------------
+
+    async def _date(self, _request: web.Request, response: web.StreamResponse) -> None:
+        if not self.date_offset:
+            return  # aiohttp's own Date
+        when = self.clock.now() + timedelta(seconds=self.date_offset)
+        response.headers["Date"] = format_datetime(when.astimezone(UTC), usegmt=True)
 
     def _reply(self, status: int, body: Any, **headers: str) -> web.Response:
         hdrs = {"X-Request-Id": uuid.uuid4().hex, **headers}

@@ -25,6 +25,7 @@ from bot.sandbox.slack_state import (
     StoredMessage,
     Unfurl,
 )
+from bot.slack.scopes import BOT_SCOPES
 
 __all__ = [
     "Call",
@@ -93,6 +94,8 @@ class SlackStandIn(SlackFiles):
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._url_ids = itertools.count(1)
         self._changed = asyncio.Event()
+        # What auth.test says the token was granted (header x-oauth-scopes); tests change it.
+        self.scopes: list[str] = list(BOT_SCOPES)
         # Methods called with another token than the bot's (apps.connections.open: xapp-...).
         self.method_tokens: dict[str, str] = {}
         self._handlers: dict[str, Handler] = {
@@ -145,6 +148,10 @@ class SlackStandIn(SlackFiles):
         self._handlers[method] = handler
         if token is not None:
             self.method_tokens[method] = token
+
+    def handler(self, method: str) -> Handler:
+        """What serves `method` now (to wrap it, e.g. to hold a call while a test looks)."""
+        return self._handlers[method]
 
     # -- fault injection ---------------------------------------------------------------------
 
@@ -296,7 +303,8 @@ class SlackStandIn(SlackFiles):
             result = await self._handlers[method](params)
         call.error = None if result.get("ok") else str(result.get("error"))
         self._record(call)
-        return web.json_response(result)
+        granted = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
+        return web.json_response(result, headers=granted)
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:

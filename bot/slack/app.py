@@ -17,7 +17,7 @@ from bot.proxy import Proxies
 from bot.runtime import Runtime
 from bot.slack.gateway import build_web_client
 from bot.slack.listeners import register_listeners
-from bot.slack.listeners.context import provide_runtime
+from bot.slack.listeners.context import log_request_context, provide_runtime
 from bot.slack.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def build_app(rt: Runtime) -> AsyncApp:
     # After Bolt's signature check: a request it accepted once is refused if sent again.
     app.use(ReplayGuard())
     app.use(provide_runtime(rt))
+    app.use(log_request_context)
     register_listeners(app, command=rt.command)
     app.error(log_unhandled)
     return app

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +15,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.files import SharedFile
@@ -37,13 +41,49 @@ GONE_ERRORS = frozenset(
 )
 # Of those, the ones that concern the whole bot rather than one destination.
 BOT_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
+# Told of every Web API call that ends: (method, `ok` or Slack's error code or `unreachable`).
+CallObserver = Callable[[str, str], None]
+_ERROR_LABEL = re.compile(r"[a-z_]{1,40}")
 
 
-def build_web_client(token: str, base_url: str, *, proxy: str | None = None) -> AsyncWebClient:
+class CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (waits Retry-After, retries), telling `on_429` of each 429."""
+
+    def __init__(self, on_429: Callable[[str], None], *, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.on_429 = on_429
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        self.on_429(request.url.rstrip("/").rsplit("/", 1)[-1])
+        await super().prepare_for_next_attempt_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+def build_web_client(
+    token: str,
+    base_url: str,
+    *,
+    proxy: str | None = None,
+    on_429: Callable[[str], None] | None = None,
+) -> AsyncWebClient:
     """The one AsyncWebClient: Retry-After honoured on 429, connection and 5xx errors retried.
 
-    `proxy` is what `Proxies.for_url(base_url)` chose, None for a direct connection.
+    `proxy` is what `Proxies.for_url(base_url)` chose, None for a direct connection; `on_429`
+    hears the method of every 429 before it is waited out.
     """
+    rate_limit = (
+        CountingRateLimitHandler(on_429, max_retry_count=5)
+        if on_429 is not None
+        else AsyncRateLimitErrorRetryHandler(max_retry_count=5)
+    )
     client = AsyncWebClient(
         token=token,
         base_url=base_url,
@@ -51,7 +91,7 @@ def build_web_client(token: str, base_url: str, *, proxy: str | None = None) -> 
         proxy=proxy,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            rate_limit,
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
@@ -61,16 +101,19 @@ def build_web_client(token: str, base_url: str, *, proxy: str | None = None) -> 
 
 
 @contextmanager
-def map_slack_errors(method: str) -> Iterator[None]:
+def map_slack_errors(method: str, observe: CallObserver | None = None) -> Iterator[None]:
     """Turn what slack_sdk and aiohttp raise for one Web API call into `SlackError`.
 
     `DestinationGone` when Slack says the destination can never receive messages again;
-    `error` carries Slack's error code (None when Slack was not reached).
+    `error` carries Slack's error code (None when Slack was not reached). `observe` hears how
+    the call ended.
     """
     try:
         yield
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
+        if observe is not None:
+            observe(method, error if _ERROR_LABEL.fullmatch(error) else "other")
         kind = DestinationGone if error in GONE_ERRORS else SlackError
         if error == "missing_scope":
             kind = MissingScope
@@ -78,14 +121,19 @@ def map_slack_errors(method: str) -> Iterator[None]:
     except SlackRequestError as exc:  # files_upload_v2: the upload URL refused the bytes
         raise SlackError(f"Slack {method} failed: {exc}", error=None) from exc
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        if observe is not None:
+            observe(method, "unreachable")
         raise SlackError(f"Slack {method} failed: {type(exc).__name__}", error=None) from exc
+    if observe is not None:
+        observe(method, "ok")
 
 
 class SlackGateway:
     """The Web API calls the bot makes; every failure is a `SlackError` (`DestinationGone`)."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, observe: CallObserver | None = None) -> None:
         self.client = client
+        self.observe = observe
 
     async def post(
         self,
@@ -103,12 +151,12 @@ class SlackGateway:
             kwargs["thread_ts"] = thread_ts
             if broadcast:
                 kwargs["reply_broadcast"] = True
-        with map_slack_errors("chat.postMessage"):
+        with map_slack_errors("chat.postMessage", self.observe):
             response = await self.client.chat_postMessage(**kwargs)
         return str(response["ts"])
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
-        with map_slack_errors("chat.update"):
+        with map_slack_errors("chat.update", self.observe):
             await self.client.chat_update(
                 channel=channel, ts=ts, text=message.text, blocks=message.blocks
             )
@@ -121,12 +169,12 @@ class SlackGateway:
             kwargs["blocks"] = message.blocks
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
-        with map_slack_errors("chat.postEphemeral"):
+        with map_slack_errors("chat.postEphemeral", self.observe):
             await self.client.chat_postEphemeral(**kwargs)
 
     async def react(self, channel: str, ts: str, name: str) -> None:
         try:
-            with map_slack_errors("reactions.add"):
+            with map_slack_errors("reactions.add", self.observe):
                 await self.client.reactions_add(channel=channel, timestamp=ts, name=name)
         except SlackError as exc:
             if exc.error != "already_reacted":
@@ -136,7 +184,7 @@ class SlackGateway:
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message, or None when Slack will not give one (never fatal)."""
         try:
-            with map_slack_errors("permalink"):
+            with map_slack_errors("permalink", self.observe):
                 response = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
         except SlackError as exc:
             log.info("no permalink for %s/%s: %s", channel, ts, exc)
@@ -181,7 +229,7 @@ class SlackGateway:
 
     async def bot_user_id(self) -> str | None:
         """The bot's own user ID (auth.test), for `/invite @bot` hints."""
-        with map_slack_errors("auth.test"):
+        with map_slack_errors("auth.test", self.observe):
             answer = await self.client.auth_test()
         return str(answer.get("user_id") or "") or None
 

@@ -110,13 +110,15 @@ async def claim_due(
     """
     if limit <= 0:
         return []
-    pick = select(PolledJob.id).where(_due(now)).order_by(PolledJob.next_poll_at, PolledJob.id)
-    pick = pick.limit(limit)
+    pick = select(PolledJob.id, PolledJob.lease_owner).where(_due(now))
+    pick = pick.order_by(PolledJob.next_poll_at, PolledJob.id).limit(limit)
     if dialect(session) == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
-    ids = list((await session.scalars(pick)).all())
-    if not ids:
+    picked = (await session.execute(pick)).all()
+    if not picked:
         return []
+    ids = [row[0] for row in picked]
+    others = {row[0] for row in picked if row[1] is not None and row[1] != owner}
     stmt = (
         update(PolledJob)
         .where(PolledJob.id.in_(ids), _due(now))
@@ -124,7 +126,7 @@ async def claim_due(
         .returning(*_CLAIM_COLUMNS)
         .execution_options(synchronize_session=False)
     )
-    claims = [Claim(*row) for row in await session.execute(stmt)]
+    claims = [Claim(*row, took_over=row[0] in others) for row in await session.execute(stmt)]
     return sorted(claims, key=lambda c: (c.due_at or now, c.id))
 
 

@@ -29,6 +29,7 @@ class Claim:
     language: str
     due_at: datetime | None
     failures: int  # consecutive failures before this poll
+    took_over: bool = False  # the lease was another replica's, expired (it crashed or stalled)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.domain.watching import Observation, Outcome
 from bot.drs.retry import SWEEP, RetryPolicy
+from bot.logs import log_context
 from bot.runtime import Runtime
 from bot.store import leases, repo
 from bot.store.models import PolledJob, Watch
@@ -96,6 +97,7 @@ class Sweeper:
         self._active += 1
         self._quiet.clear()
         self._current = stats
+        started = self.rt.clock.monotonic()
         try:
             await self._sweep(stats)
             if not self._draining:
@@ -112,6 +114,7 @@ class Sweeper:
             stats.errors += 1
             log.error("sweep failed: %s: %s", type(exc).__name__, exc)
         finally:
+            self.rt.metrics.sweep_seconds.observe(self.rt.clock.monotonic() - started)
             self._current = None
             self._finished.add(stats)
             self._active -= 1
@@ -175,15 +178,18 @@ class Sweeper:
                 limit=limit,
             )
         stats.claimed += len(claims)
+        self.rt.metrics.claimed(claims, now=self.rt.clock.now())
         return claims
 
     async def _job(self, claim: Claim, stats: SweepStats) -> None:
         release = True
         try:
             async with self._sem:
-                release = await self._poll_and_deliver(claim, stats)
+                with log_context(job_id=claim.job_id):
+                    release = await self._poll_and_deliver(claim, stats)
         except leases.LeaseLost:
             stats.lost += 1
+            self.rt.metrics.leases_lost.inc()
             release = False
             log.info("lease on %s lost to another replica; result dropped", claim.job_id)
         except asyncio.CancelledError:
@@ -258,16 +264,26 @@ class Sweeper:
         now: datetime,
         stats: SweepStats,
     ) -> None:
+        waiting = self.rt.metrics.deliveries_waiting
+        waiting.inc(len(plans))
         for watch, told, decision in plans:
             try:
                 delivery = WatchDelivery(
                     self.rt, watch, job, obs=obs, now=now, config=self.config, tx=self.writer.begin
                 )
-                result = await delivery.run(told, decision)
+                with log_context(
+                    job_id=job.job_id,
+                    watch_id=watch.id,
+                    team=watch.team_id,
+                    channel=watch.channel_id,
+                ):
+                    result = await delivery.run(told, decision)
             except Exception as exc:  # one watch's trouble leaves the others untouched
                 stats.errors += 1
                 log.error("watch %s: %s: %s", watch.id, type(exc).__name__, exc)
                 continue
+            finally:
+                waiting.dec()
             stats.delivered += result.sent
             stats.ended += 1 if result.ended else 0
 

@@ -5,6 +5,7 @@ recorded, through normal use and under DRS and Slack errors, for each credential
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -14,7 +15,7 @@ from dataclasses import asdict
 import pytest
 
 from bot.compose import build_runtime, close_runtime
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.drs.retry import NO_RETRY
 from bot.logs import configure_logging
 from bot.sandbox.harness import (
@@ -173,3 +174,44 @@ async def test_serve_logging_at_debug_hides_the_iam_issued_token_too(
     assert issued and any(r.levelno == logging.DEBUG for r in caplog.records)
     secrets = [BOT_TOKEN, SIGNING_SECRET, IAM_PASSWORD, *issued]
     assert [s for s in secrets if s in recorded] == []
+
+
+@contextmanager
+def logging_to(stream: io.StringIO, settings: Settings) -> Iterator[None]:
+    """Logging exactly as `drs-bot serve` sets it up, written to `stream`."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    noisy = {n: logging.getLogger(n).level for n in NOISY}
+    configure_logging(settings, stream=stream)
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+        for name, level in noisy.items():
+            logging.getLogger(name).setLevel(level)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+@pytest.mark.parametrize("kind", CREDENTIALS)
+async def test_no_secret_in_either_log_format(sqlite_url: str, kind: str, log_format: str) -> None:
+    """What serve's handler writes at DEBUG, in each format and for each credential kind, holds
+    no secret; in JSON every line is one object with level, logger and message."""
+    stream = io.StringIO()
+    async with bot_with(kind, sqlite_url, LOG_LEVEL="DEBUG", LOG_FORMAT=log_format) as bot:
+        with logging_to(stream, bot.runtime.settings):
+            await use_and_abuse(bot)
+        issued = sorted(bot.simulator.issued_tokens)
+    written = stream.getvalue()
+    assert written.count("\n") > 20
+    secrets = [BOT_TOKEN, SIGNING_SECRET, DRS_TOKEN, SK, IAM_PASSWORD, *issued]
+    assert [s for s in secrets if s in written] == []
+    if log_format == "json":
+        lines = [json.loads(line) for line in written.splitlines()]
+        assert all({"level", "logger", "message"} <= line.keys() for line in lines)
+        assert any("request_id" in line and "job_id" in line for line in lines)
+        assert any("trigger_id" in line and "team" in line for line in lines)
+        assert any("event_id" in line and "channel" in line for line in lines)

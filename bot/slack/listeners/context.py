@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.logs import start_log_context
 from bot.runtime import Runtime
 from bot.slack.service import Place
 
@@ -25,6 +27,23 @@ def provide_runtime(rt: Runtime) -> Middleware:
         await next_()
 
     return attach_runtime
+
+
+async def log_request_context(
+    context: AsyncBoltContext,
+    body: dict[str, Any],
+    next_: Callable[[], Awaitable[None]],  # Bolt passes arguments by name
+) -> None:
+    """A Bolt middleware: what the bot logs while handling a request names its team, channel
+    and Slack's event or trigger ID. Bolt runs the listener after the middleware returns, in
+    the request's task (or one started from it), so the context is set, not scoped."""
+    start_log_context(
+        team=context.team_id,
+        channel=context.channel_id,
+        event_id=body.get("event_id"),
+        trigger_id=body.get("trigger_id"),
+    )
+    await next_()
 
 
 def runtime_of(context: AsyncBoltContext) -> Runtime:
