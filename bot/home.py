@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.domain.states import parse_watch_state
 from bot.errors import SlackError
 from bot.render.home import MAX_ENDED, HomeItem, home_view
+from bot.render.jobs import job_summary
 from bot.runtime import Runtime
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
@@ -66,4 +67,6 @@ async def _item(rt: Runtime, watch: Watch, job: PolledJob) -> HomeItem:
         progress=job.progress(),
         permalink=permalink,
         ended_at=watch.ended_at,
+        job_name=job.job_name,
+        job_summary=job_summary(job.engine_type, job.job_direction),
     )

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.domain.progress import Progress
 from bot.domain.states import WatchState
+from bot.render import jobs
 from bot.render.blocks import Block, button, context, section
 from bot.render.message import escape
 from bot.render.text import channel_ref, code, link, phase_text, rows_field, slack_date
@@ -39,6 +40,8 @@ class HomeItem:
     progress: Progress | None
     permalink: str | None = None
     ended_at: datetime | None = None
+    job_name: str | None = None  # user text: shown only through `jobs`
+    job_summary: str | None = None
 
 
 def home_view(
@@ -72,8 +75,10 @@ def _active_block(item: HomeItem) -> Block:
     progress = item.progress
     phase = phase_text(progress) if progress else _CHECKING
     checked = f"checked {slack_date(progress.observed_at)}" if progress else "not checked yet"
+    # Only a name leads: without it the item reads as it always did.
+    lead = f"{jobs.title(item.job_name, item.job_summary)}\n" if item.job_name else ""
     text = (
-        f"{code(item.job_id, 60)}\n{phase} · rows {rows_field(progress)} · {checked}\n"
+        f"{lead}{code(item.job_id, 60)}\n{phase} · rows {rows_field(progress)} · {checked}\n"
         f"{_where(item)}"
     )
     block = section(text)
@@ -85,7 +90,8 @@ def _ended_line(item: HomeItem) -> str:
     outcome = _OUTCOME.get(item.state, "ended") if item.state else "ended"
     when = f" {slack_date(item.ended_at)}" if item.ended_at else ""
     rows = f" · rows {rows_field(item.progress)}" if item.progress else ""
-    return f"{code(item.job_id, 60)} {outcome}{when}{rows} · {_where(item)}"
+    lead = f"{jobs.name_text(item.job_name)} " if item.job_name else ""
+    return f"{lead}{code(item.job_id, 60)} {outcome}{when}{rows} · {_where(item)}"
 
 
 def _how_to(command_name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.progress import Progress
+from bot.render import jobs
 from bot.render.blocks import actions, button, context, fields, section
 from bot.render.message import Message
 from bot.render.text import PHASE_EMOJI, code, phase_text, rows_field, slack_date, upload_text
@@ -24,10 +25,22 @@ def _buttons(job_id: str) -> dict[str, object]:
     )
 
 
-def unfurl_progress(progress: Progress, *, checked_at: datetime) -> Message:
-    """The job as DRS last told it (within the minute); nothing is watched until asked."""
+def unfurl_progress(
+    progress: Progress,
+    *,
+    checked_at: datetime,
+    job_name: str | None = None,
+    job_summary: str | None = None,
+) -> Message:
+    """The job as DRS last told it (within the minute); nothing is watched until asked.
+
+    A name known from an earlier watch leads; the ID follows it.
+    """
+    heading = f"*DRS template import* {code(progress.job_id)}"
+    if job_name:
+        heading = f"{jobs.title(job_name, job_summary)}\n{heading}"
     blocks = [
-        section(f"{PHASE_EMOJI[progress.phase]} *DRS template import* {code(progress.job_id)}"),
+        section(f"{PHASE_EMOJI[progress.phase]} {heading}"),
         fields(
             [
                 ("Phase", phase_text(progress)),
@@ -38,7 +51,8 @@ def unfurl_progress(progress: Progress, *, checked_at: datetime) -> Message:
         context([f"Checked {slack_date(checked_at)} · not watched"]),
         _buttons(progress.job_id),
     ]
-    return Message(f"DRS {progress.job_id}: {progress.phase.value}", blocks)
+    head = jobs.head(progress.job_id, job_name) if job_name else f"DRS {progress.job_id}"
+    return Message(f"{head}: {progress.phase.value}", blocks)
 
 
 def unfurl_problem(job_id: str, problem: Message) -> Message:

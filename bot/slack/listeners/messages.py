@@ -10,13 +10,17 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from bot.errors import SlackError
 from bot.render.message import Message
 from bot.runtime import Chat
+from bot.slack.files import Attached
 from bot.slack.grammar import parse_mention
 from bot.slack.listeners.context import place_of, runtime_of
 from bot.slack.listeners.dispatch import Surface, dispatch
-from bot.slack.listeners.events import SeenEvents
+from bot.slack.listeners.events import SeenEvents, attached_to
 from bot.slack.service import Place, Say
 
 log = logging.getLogger(__name__)
+
+# A person's message with a file arrives as `file_share`; every other subtype is an edit or a bot's.
+HANDLED_SUBTYPES = frozenset({"", "file_share"})
 
 
 def register(app: AsyncApp) -> None:
@@ -24,17 +28,20 @@ def register(app: AsyncApp) -> None:
 
 
 def is_command(event: dict[str, Any]) -> bool:
-    """A person's new message in a DM: not a bot's (ours included), an edit or another subtype."""
+    """A person's new message in a DM (files too): not a bot's (ours included), nor an edit."""
     return (
         event.get("channel_type") == "im"
         and not event.get("bot_id")
-        and not event.get("subtype")
+        and str(event.get("subtype") or "") in HANDLED_SUBTYPES
         and bool(event.get("user"))
     )
 
 
 async def handle_direct_message(
-    ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext
+    ack: AsyncAck,
+    event: dict[str, Any],
+    context: AsyncBoltContext,
+    body: dict[str, Any] | None = None,  # Bolt passes it by name; its event_id keys uploads
 ) -> None:
     """A DM: through the one dispatch, every answer posted in the DM (only the two of us see it)."""
     await ack()
@@ -44,7 +51,9 @@ async def handle_direct_message(
     if rt.bot_user_id and event.get("user") == rt.bot_user_id:
         return
     place = place_of(context, thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None)
-    surface = dm_surface(rt.slack, place, bot_user_id=context.bot_user_id)
+    surface = dm_surface(
+        rt.slack, place, bot_user_id=context.bot_user_id, attached=attached_to(event, body or {})
+    )
     await dispatch(rt, str(event.get("text") or ""), place, surface)
 
 
@@ -60,7 +69,9 @@ def in_dm(chat: Chat, place: Place) -> Say:
     return say
 
 
-def dm_surface(chat: Chat, place: Place, *, bot_user_id: str | None = None) -> Surface:
+def dm_surface(
+    chat: Chat, place: Place, *, bot_user_id: str | None = None, attached: Attached | None = None
+) -> Surface:
     """Like a mention: no "Checking …", help and usage in the mention's forms (they work here)."""
     say = in_dm(chat, place)
 
@@ -76,4 +87,5 @@ def dm_surface(chat: Chat, place: Place, *, bot_user_id: str | None = None) -> S
         shows_checking=False,
         in_thread=True,
         bot_user_id=bot_user_id,
+        attached=attached or Attached(),
     )

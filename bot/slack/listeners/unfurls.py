@@ -30,6 +30,7 @@ from bot.slack import service
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import runtime_of
 from bot.slack.listeners.events import SeenEvents
+from bot.slack.naming import stored_name
 from bot.slack.service import Place
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,9 @@ async def _ask(rt: Runtime, job_id: str, now: datetime) -> Message:
         progress = await service.query_now(rt, job_id, job_type=None, language=None)
     except DrsError as exc:
         return unfurl_problem(job_id, answers.drs_error_message(job_id, exc))
-    return unfurl_progress(progress, checked_at=now)
+    # The name as stored from a watch: a preview asks DRS nothing more than the progress.
+    name, summary = await stored_name(rt, job_id)
+    return unfurl_progress(progress, checked_at=now, job_name=name, job_summary=summary)
 
 
 async def _unfurl(rt: Runtime, channel: str, ts: str, previews: dict[str, Message]) -> None:
