@@ -37,6 +37,7 @@ async def publish_home(rt: Runtime, *, team_id: str, user_id: str) -> None:
         [await _item(rt, w, job) for w, job in active],
         [await _item(rt, w, job) for w, job in ended],
         command_name=rt.command,
+        bot_user_id=rt.bot_user_id,
     )
     rt.home_published[(team_id, user_id)] = rt.clock.now()
     try:

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.domain.progress import Progress
 from bot.domain.states import CardState
 from bot.render import jobs
+from bot.render.answers import mention_form
 from bot.render.blocks import (
     MAX_BLOCKS,
     MAX_TEXT,
@@ -200,13 +201,15 @@ def status_message(
     return Message(text, blocks)
 
 
-def list_message(items: list[ListItem], *, command_name: str) -> Message:
+def list_message(
+    items: list[ListItem], *, command_name: str, bot_user_id: str | None = None
+) -> Message:
     """This channel's active watches, each with phase, rows and a link to its card."""
     cmd = escape(command_name)
     if not items:
         text = (
             f"No DRS jobs are watched in this channel. Start one with `{cmd} JOB_ID`, "
-            "or mention me inside a thread: `@bot watch JOB_ID`."
+            f"or mention me inside a thread: {mention_form(bot_user_id)} `watch JOB_ID`."
         )
         return Message(text, [section(text)])
     count = f"{len(items)} DRS job{'s' if len(items) != 1 else ''}"

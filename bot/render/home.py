@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain.progress import Progress
 from bot.domain.states import WatchState
 from bot.render import jobs
+from bot.render.answers import mention_form
 from bot.render.blocks import Block, button, context, section
 from bot.render.message import escape
 from bot.render.text import channel_ref, code, link, phase_text, rows_field, slack_date
@@ -45,7 +46,11 @@ class HomeItem:
 
 
 def home_view(
-    active: Sequence[HomeItem], ended: Sequence[HomeItem], *, command_name: str
+    active: Sequence[HomeItem],
+    ended: Sequence[HomeItem],
+    *,
+    command_name: str,
+    bot_user_id: str | None = None,
 ) -> list[Block]:
     """The Home's blocks (at most 100): a section per active watch with its Stop button."""
     blocks: list[Block] = [section("*Your watches*")]
@@ -60,7 +65,7 @@ def home_view(
         blocks.append(section("*Recently ended*"))
         blocks.extend(section(_ended_line(item)) for item in ended[:MAX_ENDED])
     blocks.append({"type": "divider"})
-    blocks.append(context([_how_to(command_name)]))
+    blocks.append(context([_how_to(command_name, bot_user_id)]))
     return blocks[:MAX_HOME_BLOCKS]
 
 
@@ -94,10 +99,11 @@ def _ended_line(item: HomeItem) -> str:
     return f"{lead}{code(item.job_id, 60)} {outcome}{when}{rows} · {_where(item)}"
 
 
-def _how_to(command_name: str) -> str:
+def _how_to(command_name: str, bot_user_id: str | None) -> str:
     cmd = escape(command_name)
     return (
-        f"*How to watch a job:* `{cmd} JOB_ID` in a channel, `@bot watch JOB_ID` in a thread, "
+        f"*How to watch a job:* `{cmd} JOB_ID` in a channel, {mention_form(bot_user_id)} "
+        "`watch JOB_ID` in a thread, "
         "or send me the job ID (or a DRS console link) here in Messages. "
         "`status JOB_ID` checks once; `stop JOB_ID` ends a watch."
     )

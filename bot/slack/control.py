@@ -95,7 +95,7 @@ async def list_watches(rt: Runtime, place: Place, *, say: Say) -> None:
                 job_name=job.job_name,
             )
         )
-    await say(cards.list_message(items, command_name=rt.command))
+    await say(cards.list_message(items, command_name=rt.command, bot_user_id=rt.bot_user_id))
 
 
 async def _own_watch(rt: Runtime, team_id: str, channel_id: str, watch_id: int) -> Watch | None:
