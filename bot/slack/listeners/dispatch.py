@@ -19,7 +19,17 @@ from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import control, files, service
 from bot.slack.files import Attached
-from bot.slack.grammar import Command, Help, ListWatches, Status, Stop, Template, Upload, Watch
+from bot.slack.grammar import (
+    Command,
+    Help,
+    ListWatches,
+    Status,
+    Stop,
+    Template,
+    Upload,
+    Watch,
+    parse_mention,
+)
 from bot.slack.service import Place, Say
 
 Acknowledge = Callable[[Message | None], Awaitable[None]]
@@ -43,6 +53,28 @@ class Surface:
     in_thread: bool = False  # right forms are the mention, not the slash command
     bot_user_id: str | None = None  # the bot's mention in right forms (else the runtime's)
     attached: Attached = field(default_factory=Attached)  # a mention's files, for `upload`
+
+
+def conversation_surface(
+    say: Say, *, bot_user_id: str | None = None, attached: Attached | None = None
+) -> Surface:
+    """Mentions and DMs: the mention's grammar, every answer (help and usage included) through
+    `say`, no "Checking …"."""
+
+    async def acknowledge(message: Message | None) -> None:
+        if message is not None:
+            await say(message)
+
+    return Surface(
+        parse=parse_mention,
+        acknowledge=acknowledge,
+        say=say,
+        settle=say,
+        shows_checking=False,
+        in_thread=True,
+        bot_user_id=bot_user_id,
+        attached=attached or Attached(),
+    )
 
 
 async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> None:

@@ -10,13 +10,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-from bot.render.message import Message
 from bot.runtime import Chat
 from bot.slack.files import Attached
-from bot.slack.grammar import parse_mention
 from bot.slack.listeners.answer import in_thread
 from bot.slack.listeners.context import place_of, runtime_of
-from bot.slack.listeners.dispatch import Surface, dispatch
+from bot.slack.listeners.dispatch import Surface, conversation_surface, dispatch
 from bot.slack.service import Place
 
 log = logging.getLogger(__name__)
@@ -86,19 +84,4 @@ def mention_surface(
     chat: Chat, place: Place, *, bot_user_id: str | None = None, attached: Attached | None = None
 ) -> Surface:
     """Everything, help and usage included, is answered privately in the thread; no "Checking …"."""
-    say = in_thread(chat, place)
-
-    async def acknowledge(message: Message | None) -> None:
-        if message is not None:
-            await say(message)
-
-    return Surface(
-        parse=parse_mention,
-        acknowledge=acknowledge,
-        say=say,
-        settle=say,
-        shows_checking=False,
-        in_thread=True,
-        bot_user_id=bot_user_id,
-        attached=attached or Attached(),
-    )
+    return conversation_surface(in_thread(chat, place), bot_user_id=bot_user_id, attached=attached)

@@ -11,9 +11,8 @@ from bot.errors import SlackError
 from bot.render.message import Message
 from bot.runtime import Chat
 from bot.slack.files import Attached
-from bot.slack.grammar import parse_mention
 from bot.slack.listeners.context import place_of, runtime_of
-from bot.slack.listeners.dispatch import Surface, dispatch
+from bot.slack.listeners.dispatch import Surface, conversation_surface, dispatch
 from bot.slack.listeners.events import SeenEvents, attached_to
 from bot.slack.service import Place, Say
 
@@ -73,19 +72,4 @@ def dm_surface(
     chat: Chat, place: Place, *, bot_user_id: str | None = None, attached: Attached | None = None
 ) -> Surface:
     """Like a mention: no "Checking …", help and usage in the mention's forms (they work here)."""
-    say = in_dm(chat, place)
-
-    async def acknowledge(message: Message | None) -> None:
-        if message is not None:
-            await say(message)
-
-    return Surface(
-        parse=parse_mention,
-        acknowledge=acknowledge,
-        say=say,
-        settle=say,
-        shows_checking=False,
-        in_thread=True,
-        bot_user_id=bot_user_id,
-        attached=attached or Attached(),
-    )
+    return conversation_surface(in_dm(chat, place), bot_user_id=bot_user_id, attached=attached)
