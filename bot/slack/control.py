@@ -12,7 +12,8 @@ from bot.render import answers, cards, notes, usage
 from bot.render.cards import ListItem
 from bot.render.views import card_view
 from bot.runtime import Runtime
-from bot.slack.service import Place, Say, permalink, query_now
+from bot.slack.posting import Place, Say, permalink
+from bot.slack.service import query_now
 from bot.store import repo
 from bot.store.models import Watch
 
