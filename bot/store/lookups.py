@@ -23,6 +23,7 @@ ThreadFilter = str | None | _AnyThread
 
 
 def thread_clause(thread_ts: ThreadFilter) -> ColumnElement[bool] | None:
+    """The WHERE clause for one thread (None: the channel itself); None for ANY_THREAD."""
     if isinstance(thread_ts, _AnyThread):
         return None
     return Watch.thread_key == (thread_ts or "")
