@@ -102,7 +102,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         }[args.command]
         return asyncio.run(run(args))
     if args.command == "simulator":
-        from bot.drs.simulator import run_simulator
+        from bot.drs.sim_cli import run_simulator
 
         return run_simulator(args)
     if args.command == "db":

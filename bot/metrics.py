@@ -36,6 +36,12 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        self._drs_metrics(r)
+        self._slack_metrics(r)
+        self._sweep_metrics(r)
+
+    def _drs_metrics(self, r: CollectorRegistry) -> None:
+        """DRS requests and how far polls run behind."""
         self.drs_requests = Counter(
             "drs_bot_drs_requests",
             "DRS requests by outcome (ok or the error kind) and DRS error code",
@@ -54,6 +60,9 @@ class Metrics:
             buckets=LAG_BUCKETS,
             registry=r,
         )
+
+    def _slack_metrics(self, r: CollectorRegistry) -> None:
+        """Slack Web API calls and deliveries waiting."""
         self.slack_calls = Counter(
             "drs_bot_slack_calls",
             "Slack Web API calls by method and outcome (ok, or Slack's error code)",
@@ -71,6 +80,9 @@ class Metrics:
             "Watch deliveries decided by a sweep and not yet done",
             registry=r,
         )
+
+    def _sweep_metrics(self, r: CollectorRegistry) -> None:
+        """Sweeps, leases between replicas and watches."""
         self.sweep_seconds = Histogram(
             "drs_bot_sweep_seconds", "Duration of one sweep", buckets=SWEEP_BUCKETS, registry=r
         )

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -20,28 +17,17 @@ from bot.domain.commands import DEFAULT_LANGUAGE, Language
 from bot.domain.details import JobDetails
 from bot.domain.progress import Progress
 from bot.drs.jobid import parse_job_id
+from bot.drs.responses import KNOWN_CODES, error_from_response, outcome_of
 from bot.drs.retry import DEFAULT, RetryPolicy, call_with_retry
 from bot.drs.transport import error_from_transport
 from bot.errors import (
-    CredentialsRefused,
     DrsError,
-    DrsRejected,
     DrsUnavailable,
     Endpoint,
-    JobNotFound,
-    NotDrs,
-    Throttled,
 )
 
 logger = logging.getLogger(__name__)
 
-NOT_FOUND_CODES = frozenset({"DRS.10000010", "DRS.M00289", "DRS.M05003", "DRS.M05004"})
-REFUSED_CODES = frozenset(
-    {"APIGW.0301", "APIG.0301", "DRS.M00100", "DRS.M00102", "DRS.M00103", "DRS.M00261"}
-)
-THROTTLED_CODES = frozenset({"APIGW.0308", "APIG.0308", "DRS.M01503"})
-# The gateway knows no such API: the endpoint is some other service.
-NO_API_CODES = frozenset({"APIGW.0101", "APIG.0101"})
 LANGUAGES = tuple(lang.value for lang in Language)
 
 
@@ -50,16 +36,6 @@ _URL_CACHE_SIZE = 4096
 # Told of every request sent: (outcome, DRS error code or None, seconds). `ok`, or the error
 # class in snake case (`job_not_found`, `throttled`, `credentials_refused`, ...).
 RequestObserver = Callable[[str, str | None, float], None]
-
-
-# Codes reported as they are; any other is `other` (a label per unknown code would let a
-# misbehaving endpoint grow the metrics without bound).
-KNOWN_CODES = NOT_FOUND_CODES | REFUSED_CODES | THROTTLED_CODES | NO_API_CODES | {"DRS.10000001"}
-
-
-def outcome_of(error: DrsError) -> str:
-    """`JobNotFound` -> `job_not_found`: the error kind as a metric label."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
 def progress_path(project_id: str, job_id: str) -> str:
@@ -73,75 +49,6 @@ def progress_path(project_id: str, job_id: str) -> str:
 def details_path(project_id: str, job_id: str) -> str:
     """The job details API path (asked with `type=detail`)."""
     return f"/v5/{quote(project_id, safe='')}/jobs/{quote(job_id, safe='')}"
-
-
-def error_fields(body: Any) -> tuple[str | None, str | None]:
-    """(code, message) from any of the three error-body shapes the official SDK reads."""
-    if not isinstance(body, dict):
-        return None, None
-    for code_key, msg_key in (
-        ("error_code", "error_msg"),
-        ("code", "message"),
-        ("errorCode", "errorMsg"),
-    ):
-        if code_key in body or msg_key in body:
-            code, msg = body.get(code_key), body.get(msg_key)
-            return (str(code) if code is not None else None, str(msg) if msg is not None else None)
-    # Some gateways nest it: {"error": {"code": ..., "message": ...}}
-    inner = body.get("error")
-    if isinstance(inner, dict):
-        return error_fields(inner)
-    return None, None
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After as seconds: either a number or an HTTP date (relative to `now`)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - now).total_seconds())
-
-
-def error_from_response(
-    response: httpx.Response, job_id: str, now: datetime, *, endpoint: Endpoint | None = None
-) -> DrsError:
-    """Map a non-200 answer onto the error tree (codes win over bare statuses)."""
-    status = response.status_code
-    request_id = response.headers.get("X-Request-Id")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    code, message = error_fields(body)
-    kwargs: dict[str, Any] = {
-        "status": status,
-        "code": code,
-        "request_id": request_id,
-        "job_id": job_id,
-        "endpoint": endpoint,
-    }
-    if code in NOT_FOUND_CODES:
-        return JobNotFound(message, **kwargs)
-    if status == 429 or code in THROTTLED_CODES:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
-        return Throttled(message, retry_after=retry_after, **kwargs)
-    if status in (401, 403) or code in REFUSED_CODES:
-        return CredentialsRefused(message, **kwargs)
-    if status >= 500:
-        return DrsUnavailable(message, **kwargs)
-    if code in NO_API_CODES or (code is None and (status == 404 or not isinstance(body, dict))):
-        return NotDrs(message, **kwargs)
-    return DrsRejected(message, **kwargs)
 
 
 class DrsClient:
@@ -281,6 +188,21 @@ class DrsClient:
                 extra={"job_id": job_id, "request_id": request_id},
             )
             raise error
+        body = self._json_object(response, job_id, request_id)
+        logger.debug(
+            "%s %s: %s (request %s)",
+            what,
+            job_id,
+            body,
+            request_id,
+            extra={"job_id": job_id, "request_id": request_id},
+        )
+        return body
+
+    def _json_object(
+        self, response: httpx.Response, job_id: str, request_id: str | None
+    ) -> dict[str, Any]:
+        """A 200's body as a JSON object; anything else is DRS not answering as documented."""
         try:
             body = json.loads(response.content)
         except ValueError:
@@ -293,14 +215,6 @@ class DrsClient:
                 job_id=job_id,
                 endpoint=self.endpoint,
             )
-        logger.debug(
-            "%s %s: %s (request %s)",
-            what,
-            job_id,
-            body,
-            request_id,
-            extra={"job_id": job_id, "request_id": request_id},
-        )
         return body
 
     async def aclose(self) -> None:

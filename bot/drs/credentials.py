@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
-from bot.drs.client import error_fields
+from bot.drs.responses import error_fields
 from bot.drs.transport import error_from_transport
 from bot.errors import CredentialsRefused, DrsUnavailable, Endpoint, NotDrs
 

@@ -14,8 +14,9 @@ import httpx
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.drs.client import error_from_response, progress_path
+from bot.drs.client import progress_path
 from bot.drs.factory import build_drs_client
+from bot.drs.responses import error_from_response
 from bot.drs.retry import NO_RETRY
 from bot.drs.transport import error_from_transport
 from bot.errors import CredentialsRefused, DrsError, JobNotFound

@@ -1,18 +1,15 @@
 """A local DRS (and IAM login) stand-in: a real HTTP server speaking the progress API.
 
-A library first (tests, the sandbox and benchmarks start it in-process on an ephemeral port)
-and the `drs-bot simulator` command second.
+A library: tests, the sandbox and benchmarks start it in-process on an ephemeral port;
+`bot.drs.sim_cli` wraps it as the `drs-bot simulator` command.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import hmac
 import json
 import logging
-import os
-import signal
 import socket
 import uuid
 from dataclasses import dataclass
@@ -27,9 +24,8 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
 from bot.drs.sim_details import detail_body, is_details_path
-from bot.drs.sim_jobs import Faults, JobsSpec, SimJob, demo_jobs, load_jobs_spec
+from bot.drs.sim_jobs import Faults, SimJob
 from bot.drs.sim_templates import MAX_BODY, TemplateApi
-from bot.errors import UsageError
 
 logger = logging.getLogger(__name__)
 
@@ -301,77 +297,3 @@ class DrsSimulator:
             }
         }
         return self._reply(201, answer, **{"X-Subject-Token": token})
-
-
-def simulator_from_env(
-    jobs: list[SimJob], env: dict[str, str] | None = None, **kwargs: Any
-) -> DrsSimulator:
-    """A simulator accepting every credential the environment names (as the bot reads them)."""
-    source = dict(os.environ if env is None else env)
-
-    def get(name: str) -> str | None:
-        return source.get(name) or None
-
-    users: dict[str, str] = {}
-    user, password = get("IAM_USERNAME"), get("IAM_PASSWORD")
-    if user and password:
-        domain = get("IAM_DOMAIN")
-        users[f"{domain}/{user}" if domain else user] = password
-    return DrsSimulator(
-        jobs,
-        project_id=get("DRS_PROJECT_ID"),
-        token=get("DRS_AUTH_TOKEN"),
-        ak=get("HUAWEICLOUD_SDK_AK"),
-        sk=get("HUAWEICLOUD_SDK_SK"),
-        iam_users=users,
-        **kwargs,
-    )
-
-
-async def _serve(args: argparse.Namespace) -> int:
-    spec = load_jobs_spec(args.jobs) if getattr(args, "jobs", None) else JobsSpec(demo_jobs())
-    sim = simulator_from_env(
-        spec.jobs, host=getattr(args, "host", "127.0.0.1"), port=args.port, max_clock_skew=900.0
-    )
-    sim.faults = spec.faults
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with sim:
-        creds = [
-            name
-            for name, on in (
-                ("token", sim.token),
-                ("AK/SK", sim.ak and sim.sk),
-                ("IAM login", sim.iam_users),
-            )
-            if on
-        ]
-        print(f"DRS simulator listening on {sim.url}", flush=True)
-        print(f"  project: {sim.project_id or 'any'}; credentials: {', '.join(creds) or 'any'}")
-        for job in sim.jobs.values():
-            print(f"  job {job.job_id}: {len(job.steps)} steps, {job.step_seconds:g}s each")
-        print("Press Ctrl+C to stop.", flush=True)
-        await stop.wait()
-    return 0
-
-
-def run_simulator(args: argparse.Namespace) -> int:
-    """`drs-bot simulator [--port N] [--host H] [--jobs FILE]`."""
-    import sys
-
-    from bot.config import load_settings
-    from bot.logs import configure_logging
-
-    configure_logging(load_settings())  # LOG_LEVEL=DEBUG shows every request
-    try:
-        return asyncio.run(_serve(args))
-    except UsageError as exc:
-        print(f"drs-bot simulator: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(
-            f"drs-bot simulator: cannot listen on port {args.port}: {exc.strerror}", file=sys.stderr
-        )
-        return 2

@@ -13,8 +13,9 @@ import httpx
 
 from bot.clock import Clock, SystemClock
 from bot.domain.progress import Progress
-from bot.drs.client import LANGUAGES, error_from_response
+from bot.drs.client import LANGUAGES
 from bot.drs.jobid import parse_job_id
+from bot.drs.responses import error_from_response
 from bot.drs.retry import DEFAULT, RetryPolicy, call_with_retry
 from bot.drs.template_options import DOWNLOAD_LEVELS, MAPPINGS, RESULT_TYPES, UPLOAD_LEVELS
 from bot.drs.transport import BODY_CAP

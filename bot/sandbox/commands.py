@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.drs.sim_jobs import UNKNOWN_JOB_ID, Faults, SimJob, job_plan
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
-from bot.sandbox.slack_payloads import block_action_body, message_shortcut_body
+from bot.sandbox.slack_interactions import block_action_body, message_shortcut_body
 from bot.sandbox.slack_state import StoredMessage
 from bot.slack.listeners.shortcuts import SHORTCUT_CALLBACK_ID
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.sandbox.http_plumbing import bearer, read_params, serve_on_loopback
 from bot.sandbox.slack_files import SlackFiles, StoredFile
 from bot.sandbox.slack_methods import decode_blocks, truthy
 from bot.sandbox.slack_state import (
@@ -57,15 +56,6 @@ class _ResponseUrl:
     message_ts: str | None
     thread_ts: str | None
     posts: int = 0
-
-
-async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
-    """Serve `app` on 127.0.0.1 at an ephemeral port; the runner and its `host:port`."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    host, port = runner.addresses[0][:2]
-    return runner, f"{host}:{port}"
 
 
 class SlackStandIn(SlackFiles):
@@ -221,7 +211,7 @@ class SlackStandIn(SlackFiles):
     async def _response(self, request: web.Request) -> web.StreamResponse:
         key = request.match_info["key"]
         target = self._response_urls.get(key)
-        body = await _read_params(request)
+        body = await read_params(request)
         call = Call("response_url", body, self._clock.now(), url_key=key)
         error = None
         if target is None:
@@ -281,8 +271,8 @@ class SlackStandIn(SlackFiles):
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
-        params = await _read_params(request)
-        token = _bearer(request) or str(params.pop("token", "") or "")
+        params = await read_params(request)
+        token = bearer(request) or str(params.pop("token", "") or "")
         params.pop("token", None)
         call = Call(method, params, self._clock.now())
         fault = self._take_fault(method)
@@ -305,28 +295,3 @@ class SlackStandIn(SlackFiles):
         self._record(call)
         granted = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
         return web.json_response(result, headers=granted)
-
-
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    """Query string plus a JSON or form body, as Slack's API accepts either."""
-    params: dict[str, Any] = dict(request.query)
-    raw = await request.read()
-    if not raw:
-        return params
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return params
-        if isinstance(data, dict):
-            params.update(data)
-    else:
-        params.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-    return params
-
-
-def _bearer(request: web.Request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return None

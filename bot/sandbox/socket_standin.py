@@ -17,7 +17,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.sandbox.slack_standin import SlackStandIn, serve_on_loopback
+from bot.sandbox.http_plumbing import serve_on_loopback
+from bot.sandbox.slack_standin import SlackStandIn
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,12 @@ from bot.domain import CardState, WatchState
 from bot.drs.jobid import ShortRef
 from bot.errors import DrsError, JobNotFound, SlackError
 from bot.home import publish_home
-from bot.render import answers, cards, notes
+from bot.render import answers, cards, notes, usage
 from bot.render.cards import ListItem
 from bot.render.views import card_view
 from bot.runtime import Runtime
-from bot.slack.service import Place, Say, permalink, query_now
+from bot.slack.posting import Place, Say, permalink
+from bot.slack.service import query_now
 from bot.store import repo
 from bot.store.models import Watch
 
@@ -33,7 +34,7 @@ async def resolve(rt: Runtime, place: Place, ref: str | ShortRef, *, say: Say) -
     matches = sorted({job.job_id for _, job in rows if ref.matches(job.job_id)})
     if len(matches) == 1:
         return matches[0]
-    form = answers.command_form(
+    form = usage.command_form(
         rt.command, bot_user_id=rt.bot_user_id, in_thread=place.thread_ts is not None
     )
     await say(answers.short_form_unresolved(str(ref), matches, form))
@@ -56,7 +57,7 @@ async def stop(rt: Runtime, place: Place, job_id: str | None, *, say: Say) -> li
         )
         pairs = [(w, w.polled_job) for w in stopped]
     if not pairs:
-        form = answers.command_form(
+        form = usage.command_form(
             rt.command, bot_user_id=rt.bot_user_id, in_thread=place.thread_ts is not None
         )
         await say(answers.nothing_to_stop(job_id, rt.command, form=form))

@@ -7,15 +7,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
+from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK
 from bot.drs.jobid import JobRef, clean_token, job_ids_in, job_refs, quote_input
-from bot.drs.template_options import MAPPINGS, UPLOAD_LEVELS
 from bot.errors import InvalidJobId, UsageError
-from bot.render import answers
-
-MAX_JOBS = 5
-TYPES = ("column",)
-LANGUAGES = tuple(lang.value for lang in Language)
+from bot.render import usage
+from bot.slack.options import LANGUAGES as LANGUAGES
+from bot.slack.options import MAX_JOBS as MAX_JOBS
+from bot.slack.options import TYPES as TYPES
+from bot.slack.options import Options, RightForm, no_options, only, take_options
 
 
 @dataclass(frozen=True)
@@ -74,44 +73,10 @@ class Upload:
 
 Command = Help | Watch | Status | Stop | ListWatches | Template | Upload
 
-# Phones turn `--` into an em dash (or an en dash); accept any such run as the option prefix.
-_OPTION_RE = re.compile(r"^(?:--|[—–]{1,2}|-[—–]|[—–]-|−−)(?P<name>[^=]*)(?:=(?P<value>.*))?$")
 # Slack user mentions as they arrive in event text: <@U123> or <@U123|name>.
 _MENTION_RE = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>", re.IGNORECASE)
 _VERBS = ("watch", "status", "check", "stop", "list", "help", "template", "upload")
-_DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "_": "-"})
-_OPTION_NAMES = {
-    "type": "job_type",
-    "lang": "language",
-    "language": "language",
-    "level": "level",
-    "mapping": "mapping",
-}
-# What each option takes, and the verbs that take it (watch and status take --type and --lang).
-_OPTION_VALUES = {
-    "job_type": ("--type", TYPES),
-    "language": ("--lang", LANGUAGES),
-    "level": ("--level", UPLOAD_LEVELS),
-    "mapping": ("--mapping", MAPPINGS),
-}
 _FILE_OPTIONS = {"template": ("level", "language"), "upload": ("level", "mapping", "language")}
-
-
-@dataclass(frozen=True)
-class _Form:
-    """How to show the right form where the user typed: the slash command, or the mention."""
-
-    prefix: str
-    slash: bool
-
-    def __call__(self, rest: str) -> str:
-        # A mention inside a code span would not render as one, so it stays outside.
-        return f"`{self.prefix} {rest}`" if self.slash else f"{self.prefix} `{rest}`"
-
-    @property
-    def usage(self) -> str:
-        return answers.usage_line(self, slash=self.slash, max_jobs=MAX_JOBS)
-
 
 _ENTITY_RE = re.compile(r"&(amp|lt|gt);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
@@ -132,66 +97,6 @@ def _words(text: str) -> list[str]:
     return [w for w in words if w]
 
 
-@dataclass
-class _Options:
-    job_type: str | None = None
-    language: str | None = None
-    level: str | None = None
-    mapping: str | None = None
-    given: bool = False
-
-
-def _take_options(words: list[str], form: _Form) -> tuple[list[str], _Options]:
-    """Split words into plain words and the `--type`/`--lang` options (value inline or next)."""
-    rest: list[str] = []
-    opts = _Options()
-    i = 0
-    while i < len(words):
-        match = _OPTION_RE.match(words[i])
-        if match is None:
-            rest.append(words[i])
-            i += 1
-            continue
-        name = match.group("name").strip().lower()
-        if name not in _OPTION_NAMES:
-            raise UsageError(answers.unknown_option(quote_input(words[i]), LANGUAGES, form))
-        value = match.group("value")
-        if value is None:
-            if i + 1 >= len(words) or _OPTION_RE.match(words[i + 1]):
-                raise UsageError(answers.option_needs_value(quote_input(words[i]), form))
-            value = words[i + 1]
-        _set_option(opts, words[i], _OPTION_NAMES[name], value, form)
-        i += 1 if match.group("value") is not None else 2
-    return rest, opts
-
-
-def _set_option(opts: _Options, word: str, attr: str, raw: str, form: _Form) -> None:
-    value = clean_token(raw).lower().translate(_DASHES)
-    option, known = _OPTION_VALUES[attr]
-    if attr in ("level", "mapping"):  # DRS's own spellings: `table_mapping`, `compare_key`
-        value = value.replace("-", "_")
-    if value not in known:
-        raise UsageError(answers.unknown_option_value(quote_input(value), option, known, form))
-    current = getattr(opts, attr)
-    if current is not None and current != value:
-        raise UsageError(answers.option_twice(quote_input(word)))
-    setattr(opts, attr, value)
-    opts.given = True
-
-
-def _no_options(opts: _Options, verb: str, form: _Form) -> None:
-    if opts.given:
-        raise UsageError(answers.takes_no_options(verb, form))
-
-
-def _only(opts: _Options, verb: str, allowed: tuple[str, ...]) -> None:
-    """Refuse an option the verb does not take (watch and status take --type and --lang)."""
-    for attr in ("job_type", "level", "mapping"):
-        if getattr(opts, attr) is not None and attr not in allowed:
-            option = _OPTION_VALUES[attr][0]
-            raise UsageError(answers.option_not_for(option, verb))
-
-
 def _looks_like_id(word: str) -> bool:
     """Whether an unknown word was meant as a job ID (then say what is wrong with it)."""
     return (
@@ -206,16 +111,16 @@ def _suggestion(word: str) -> str | None:
     return close[0] if close else None
 
 
-def _parse(words: list[str], form: _Form) -> Command:
+def _parse(words: list[str], form: RightForm) -> Command:
     if not words:
         return Help()
     verb = words[0].lower()
     if verb not in _VERBS:
         if (meant := _suggestion(verb)) is not None:
-            raise UsageError(answers.did_you_mean(quote_input(words[0]), meant, form))
+            raise UsageError(usage.did_you_mean(quote_input(words[0]), meant, form))
         verb = ""
-    args, opts = _take_options(words[1:] if verb else words, form)
-    _only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language")))
+    args, opts = take_options(words[1:] if verb else words, form)
+    only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language")))
     try:
         return _VERB_PARSERS[verb](args, opts, form)
     except InvalidJobId as exc:
@@ -223,12 +128,12 @@ def _parse(words: list[str], form: _Form) -> Command:
         raise InvalidJobId(f"{exc} Right form: {form(right)}.") from None
 
 
-def _help(args: list[str], opts: _Options, form: _Form) -> Command:
+def _help(args: list[str], opts: Options, form: RightForm) -> Command:
     return Help()
 
 
-def _list(args: list[str], opts: _Options, form: _Form) -> Command:
-    _no_options(opts, "list", form)
+def _list(args: list[str], opts: Options, form: RightForm) -> Command:
+    no_options(opts, "list", form)
     if args:
         raise UsageError(
             f"`list` takes nothing after it (got {quote_input(' '.join(args))}). "
@@ -237,7 +142,7 @@ def _list(args: list[str], opts: _Options, form: _Form) -> Command:
     return ListWatches()
 
 
-def _one_job(verb: str, args: list[str], form: _Form) -> JobRef:
+def _one_job(verb: str, args: list[str], form: RightForm) -> JobRef:
     refs = job_refs(args) if args else []
     if len(refs) != 1:
         got = "no job ID" if not args else f"{len(refs) or len(args)} given"
@@ -247,23 +152,23 @@ def _one_job(verb: str, args: list[str], form: _Form) -> JobRef:
     return refs[0]
 
 
-def _status(verb: str) -> Callable[[list[str], _Options, _Form], Command]:
-    def parse(args: list[str], opts: _Options, form: _Form) -> Command:
+def _status(verb: str) -> Callable[[list[str], Options, RightForm], Command]:
+    def parse(args: list[str], opts: Options, form: RightForm) -> Command:
         return Status(_one_job(verb, args, form), opts.job_type, opts.language)
 
     return parse
 
 
-def _template(args: list[str], opts: _Options, form: _Form) -> Command:
+def _template(args: list[str], opts: Options, form: RightForm) -> Command:
     return Template(_one_job("template", args, form), opts.level, opts.language)
 
 
-def _upload(args: list[str], opts: _Options, form: _Form) -> Command:
+def _upload(args: list[str], opts: Options, form: RightForm) -> Command:
     return Upload(_one_job("upload", args, form), opts.level, opts.mapping, opts.language)
 
 
-def _stop(args: list[str], opts: _Options, form: _Form) -> Command:
-    _no_options(opts, "stop", form)
+def _stop(args: list[str], opts: Options, form: RightForm) -> Command:
+    no_options(opts, "stop", form)
     if args and args[0].lower() == "all" and len(args) == 1:
         return Stop(None)
     if not args and not form.slash:
@@ -283,13 +188,13 @@ def _stop(args: list[str], opts: _Options, form: _Form) -> Command:
     return Stop(refs[0])
 
 
-def _watch(args: list[str], opts: _Options, form: _Form) -> Command:
+def _watch(args: list[str], opts: Options, form: RightForm) -> Command:
     if not args:
         raise UsageError(f"`watch` needs a job ID. Right form: {form('watch JOB_ID')}.")
     return Watch(_many(args, form), opts.job_type, opts.language)
 
 
-def _default(args: list[str], opts: _Options, form: _Form) -> Command:
+def _default(args: list[str], opts: Options, form: RightForm) -> Command:
     """No verb: the words must name jobs (the default action is watching)."""
     if not args:  # only options were given
         raise UsageError(f"No job ID given. Right form: {form('JOB_ID --type column')}.")
@@ -298,7 +203,7 @@ def _default(args: list[str], opts: _Options, form: _Form) -> Command:
     return Watch(_many(args, form), opts.job_type, opts.language)
 
 
-def _many(args: list[str], form: _Form) -> tuple[JobRef, ...]:
+def _many(args: list[str], form: RightForm) -> tuple[JobRef, ...]:
     refs = job_refs(args)
     if len(refs) > MAX_JOBS:
         raise UsageError(
@@ -309,7 +214,7 @@ def _many(args: list[str], form: _Form) -> tuple[JobRef, ...]:
     return tuple(refs)
 
 
-_VERB_PARSERS: dict[str, Callable[[list[str], _Options, _Form], Command]] = {
+_VERB_PARSERS: dict[str, Callable[[list[str], Options, RightForm], Command]] = {
     "help": _help,
     "list": _list,
     "status": _status("status"),
@@ -324,7 +229,7 @@ _VERB_PARSERS: dict[str, Callable[[list[str], _Options, _Form], Command]] = {
 
 def parse_command(text: str, *, command_name: str = DEFAULT_COMMAND) -> Command:
     """Parse the text after the slash command; raises UsageError saying what to type instead."""
-    return _parse(_words(text), _Form(command_name, slash=True))
+    return _parse(_words(text), RightForm(command_name, slash=True))
 
 
 def parse_mention(
@@ -336,9 +241,9 @@ def parse_mention(
     `bot_mention` defaults to the mark the renderer replaces with the bot's real mention.
     """
     del command_name
-    return _parse(_words(_MENTION_RE.sub(" ", text)), _Form(bot_mention, slash=False))
+    return _parse(_words(_MENTION_RE.sub(" ", text)), RightForm(bot_mention, slash=False))
 
 
 def usage_text(command_name: str = DEFAULT_COMMAND) -> str:
     """The one-line usage summary errors end with (also handy for listeners)."""
-    return _Form(command_name, slash=True).usage
+    return RightForm(command_name, slash=True).usage

@@ -3,8 +3,8 @@
 Every function takes the session first and keyword arguments after, and none commits: the
 caller decides (``async with sessions.begin(): ...``). Keep transactions short: never await
 DRS or Slack inside one. Datetimes are aware UTC (from the Clock). A place is team, channel
-and the request's thread. Polling a watched job is `bot.store.leases`'s; housekeeping is
-`bot.store.housekeeping`'s.
+and the request's thread. The reads live in `bot.store.lookups` and are re-exported here.
+Polling a watched job is `bot.store.leases`'s; housekeeping is `bot.store.housekeeping`'s.
 
     get_or_create_watch(...)        -> (Watch, created); race-safe; (re)activates the job
     find_active_watch(...)          -> Watch | None
@@ -24,97 +24,67 @@ A job whose last active watch ends gets ``next_poll_at = NULL``: nobody polls it
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.states import WatchState
 from bot.errors import StoreError
 from bot.store import upserts
 from bot.store.leases import note_progress as note_progress  # a listener's progress: one writer
+from bot.store.lookups import ANY_THREAD as ANY_THREAD
+from bot.store.lookups import ThreadFilter as ThreadFilter
+from bot.store.lookups import active_watches_for_job as active_watches_for_job
+from bot.store.lookups import find_active_watch as find_active_watch
+from bot.store.lookups import find_final_card as find_final_card
+from bot.store.lookups import get_watch as get_watch
+from bot.store.lookups import list_active_watches as list_active_watches
+from bot.store.lookups import thread_clause
+from bot.store.lookups import watches_started_by as watches_started_by
 from bot.store.models import WATCH_STATES, PolledJob, Watch
 from bot.store.sql import ACTIVE, idle_unwatched
 
 
-class _AnyThread:
-    def __repr__(self) -> str:
-        return "ANY_THREAD"
-
-
-ANY_THREAD: Final = _AnyThread()
-"""Thread filter meaning "the whole channel, every thread" (the default)."""
-
-ThreadFilter = str | None | _AnyThread
-
-
-def _thread_clause(thread_ts: ThreadFilter) -> ColumnElement[bool] | None:
-    if isinstance(thread_ts, _AnyThread):
-        return None
-    return Watch.thread_key == (thread_ts or "")
-
-
-# ---- watches -----------------------------------------------------------------------------
-
-
-async def find_active_watch(
+async def _insert_watch(
     session: AsyncSession,
+    place: dict[str, Any],
     *,
-    team_id: str,
-    channel_id: str,
-    thread_ts: str | None,
-    project_id: str,
-    job_id: str,
-    job_type: str | None,
-) -> Watch | None:
-    """The active watch of this job in this place (thread_ts None = the channel itself)."""
-    stmt = (
-        select(Watch)
-        .join(Watch.polled_job)
-        .where(
-            Watch.team_id == team_id,
-            Watch.channel_id == channel_id,
-            Watch.thread_key == (thread_ts or ""),
-            Watch.state == ACTIVE,
-            PolledJob.project_id == project_id,
-            PolledJob.job_id == job_id,
-            PolledJob.query_type == (job_type or ""),
-        )
-        .execution_options(populate_existing=True)
+    language: str,
+    requested_by: str,
+    now: datetime,
+    expires_at: datetime,
+    card_channel: str | None,
+    card_ts: str | None,
+    first_poll_at: datetime | None,
+) -> int | None:
+    """Upsert the polled job and insert the watch; None when a concurrent insert won the place."""
+    job_type, thread_ts = place["job_type"], place["thread_ts"]
+    job = await upserts.polled_job(
+        session,
+        project_id=place["project_id"],
+        job_id=place["job_id"],
+        query_type=job_type or "",
+        language=language,
+        now=now,
+        first_poll_at=first_poll_at,
     )
-    return (await session.scalars(stmt)).first()
-
-
-async def find_final_card(
-    session: AsyncSession,
-    *,
-    team_id: str,
-    channel_id: str,
-    thread_ts: str | None,
-    project_id: str,
-    job_id: str,
-    job_type: str | None,
-    states: tuple[str, ...],
-) -> Watch | None:
-    """The latest watch of this job in this place that ended in one of `states`, with a card."""
-    stmt = (
-        select(Watch)
-        .join(Watch.polled_job)
-        .where(
-            Watch.team_id == team_id,
-            Watch.channel_id == channel_id,
-            Watch.thread_key == (thread_ts or ""),
-            Watch.state.in_(states),
-            Watch.card_ts.is_not(None),
-            PolledJob.project_id == project_id,
-            PolledJob.job_id == job_id,
-            PolledJob.query_type == (job_type or ""),
-        )
-        .order_by(Watch.id.desc())
-        .limit(1)
-        .execution_options(populate_existing=True)
+    return await upserts.insert_watch(
+        session,
+        polled_job_id=job.id,
+        team_id=place["team_id"],
+        channel_id=place["channel_id"],
+        thread_ts=thread_ts,
+        thread_key=thread_ts or "",
+        card_channel=card_channel,
+        card_ts=card_ts,
+        requested_by=requested_by,
+        created_at=now,
+        expires_at=expires_at,
+        job_type=job_type or "",
+        language=language,
+        updated_at=now,
     )
-    return (await session.scalars(stmt)).first()
 
 
 async def get_or_create_watch(
@@ -151,30 +121,16 @@ async def get_or_create_watch(
     }
     existing = await find_active_watch(session, **place)
     if existing is None:
-        job = await upserts.polled_job(
+        new_id = await _insert_watch(
             session,
-            project_id=project_id,
-            job_id=job_id,
-            query_type=job_type or "",
+            place,
             language=language,
+            requested_by=requested_by,
             now=now,
-            first_poll_at=first_poll_at,
-        )
-        new_id = await upserts.insert_watch(
-            session,
-            polled_job_id=job.id,
-            team_id=team_id,
-            channel_id=channel_id,
-            thread_ts=thread_ts,
-            thread_key=thread_ts or "",
+            expires_at=expires_at,
             card_channel=card_channel,
             card_ts=card_ts,
-            requested_by=requested_by,
-            created_at=now,
-            expires_at=expires_at,
-            job_type=job_type or "",
-            language=language,
-            updated_at=now,
+            first_poll_at=first_poll_at,
         )
         if new_id is not None:
             watch = await session.get(Watch, new_id, populate_existing=True)
@@ -185,40 +141,6 @@ async def get_or_create_watch(
         if existing is None:  # pragma: no cover - the conflicting row must be visible now
             raise StoreError("could not create or find the watch; try again.")
     return await upserts.join(session, existing, requested_by, now), False
-
-
-async def get_watch(session: AsyncSession, *, watch_id: int) -> Watch | None:
-    return await session.get(Watch, watch_id, populate_existing=True)
-
-
-async def list_active_watches(
-    session: AsyncSession, *, team_id: str, channel_id: str, thread_ts: ThreadFilter = ANY_THREAD
-) -> list[tuple[Watch, PolledJob]]:
-    """A channel's active watches (oldest first), or one thread's when `thread_ts` is given."""
-    stmt = (
-        select(Watch)
-        .where(Watch.team_id == team_id, Watch.channel_id == channel_id, Watch.state == ACTIVE)
-        .order_by(Watch.created_at, Watch.id)
-        .execution_options(populate_existing=True)
-    )
-    if (clause := _thread_clause(thread_ts)) is not None:
-        stmt = stmt.where(clause)
-    return [(w, w.polled_job) for w in (await session.scalars(stmt)).all()]
-
-
-async def watches_started_by(
-    session: AsyncSession, *, team_id: str, user_id: str, active: bool, limit: int
-) -> list[tuple[Watch, PolledJob]]:
-    """One person's watches across channels: active ones oldest first, else latest ended first."""
-    stmt = select(Watch).where(Watch.team_id == team_id, Watch.requested_by == user_id)
-    if active:
-        stmt = stmt.where(Watch.state == ACTIVE).order_by(Watch.created_at, Watch.id)
-    else:
-        stmt = stmt.where(Watch.state != ACTIVE).order_by(
-            Watch.ended_at.desc().nulls_last(), Watch.id.desc()
-        )
-    stmt = stmt.limit(limit).execution_options(populate_existing=True)
-    return [(w, w.polled_job) for w in (await session.scalars(stmt)).all()]
 
 
 async def stop_watches(
@@ -240,7 +162,7 @@ async def stop_watches(
     )
     if job_id is not None:
         stmt = stmt.where(PolledJob.job_id == job_id)
-    if (clause := _thread_clause(thread_ts)) is not None:
+    if (clause := thread_clause(thread_ts)) is not None:
         stmt = stmt.where(clause)
     watches = list((await session.scalars(stmt)).unique().all())
     for watch in watches:
@@ -270,16 +192,6 @@ async def set_card(
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
-
-
-async def active_watches_for_job(session: AsyncSession, *, polled_job_id: int) -> list[Watch]:
-    stmt = (
-        select(Watch)
-        .where(Watch.polled_job_id == polled_job_id, Watch.state == ACTIVE)
-        .order_by(Watch.id)
-        .execution_options(populate_existing=True)
-    )
-    return list((await session.scalars(stmt)).all())
 
 
 def _check_state(state: str) -> str:

@@ -73,6 +73,11 @@ async def claim(
     ).scalar_one_or_none()
     if new_id is not None:
         return Claim(new_id, True, STARTED, owner, now)
+    return await _claimed_before(session, event_key=event_key, file_id=file_id)
+
+
+async def _claimed_before(session: AsyncSession, *, event_key: str, file_id: str) -> Claim:
+    """The claim another caller made first (its row is visible once our insert lost)."""
     found = (
         await session.scalars(
             select(TemplateUpload).where(

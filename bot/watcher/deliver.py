@@ -18,6 +18,7 @@ from bot import home
 from bot.domain.states import EndState, WatchState
 from bot.domain.watching import Observation, Told, WatchFacts
 from bot.errors import DestinationGone, SlackError
+from bot.logs import log_context
 from bot.render.cards import watch_card
 from bot.render.notes import note_text
 from bot.render.replies import render_observed
@@ -28,6 +29,7 @@ from bot.store.models import PolledJob, Watch
 from bot.store.rows import WatchView
 from bot.watcher.results import post_result
 from bot.watcher.state import Action, ActionKind, Decision, PolicyConfig
+from bot.watcher.stats import SweepStats
 
 log = logging.getLogger(__name__)
 
@@ -201,3 +203,37 @@ class WatchDelivery:
             await repo.end_watch(
                 session, watch_id=self.watch.id, state=state, now=self.rt.clock.now()
             )
+
+
+async def deliver_plans(
+    rt: Runtime,
+    plans: Sequence[tuple[Watch, Told, Decision]],
+    job: PolledJob,
+    obs: Observation,
+    now: datetime,
+    stats: SweepStats,
+    *,
+    config: PolicyConfig,
+    tx: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+) -> None:
+    """Carry out each watch's decision in turn, counting what was sent and ended."""
+    waiting = rt.metrics.deliveries_waiting
+    waiting.inc(len(plans))
+    for watch, told, decision in plans:
+        try:
+            delivery = WatchDelivery(rt, watch, job, obs=obs, now=now, config=config, tx=tx)
+            with log_context(
+                job_id=job.job_id,
+                watch_id=watch.id,
+                team=watch.team_id,
+                channel=watch.channel_id,
+            ):
+                result = await delivery.run(told, decision)
+        except Exception as exc:  # one watch's trouble leaves the others untouched
+            stats.errors += 1
+            log.error("watch %s: %s: %s", watch.id, type(exc).__name__, exc)
+            continue
+        finally:
+            waiting.dec()
+        stats.delivered += result.sent
+        stats.ended += 1 if result.ended else 0

@@ -28,7 +28,7 @@ from bot.watcher.batch import (
     plan_deliveries,
     stored_observation,
 )
-from bot.watcher.deliver import WatchDelivery
+from bot.watcher.deliver import deliver_plans
 from bot.watcher.naming import name_jobs
 from bot.watcher.query import poll_record, query
 from bot.watcher.state import PolicyConfig
@@ -264,28 +264,9 @@ class Sweeper:
         now: datetime,
         stats: SweepStats,
     ) -> None:
-        waiting = self.rt.metrics.deliveries_waiting
-        waiting.inc(len(plans))
-        for watch, told, decision in plans:
-            try:
-                delivery = WatchDelivery(
-                    self.rt, watch, job, obs=obs, now=now, config=self.config, tx=self.writer.begin
-                )
-                with log_context(
-                    job_id=job.job_id,
-                    watch_id=watch.id,
-                    team=watch.team_id,
-                    channel=watch.channel_id,
-                ):
-                    result = await delivery.run(told, decision)
-            except Exception as exc:  # one watch's trouble leaves the others untouched
-                stats.errors += 1
-                log.error("watch %s: %s: %s", watch.id, type(exc).__name__, exc)
-                continue
-            finally:
-                waiting.dec()
-            stats.delivered += result.sent
-            stats.ended += 1 if result.ended else 0
+        await deliver_plans(
+            self.rt, plans, job, obs, now, stats, config=self.config, tx=self.writer.begin
+        )
 
     # ---- expiry of watches whose job is not being polled -----------------------------------
 

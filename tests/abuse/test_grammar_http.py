@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
 from bot.sandbox.harness import BOT_USER_ID
-from bot.sandbox.slack_payloads import app_mention_body, block_action_body
+from bot.sandbox.slack_interactions import block_action_body
+from bot.sandbox.slack_payloads import app_mention_body
 from bot.store.models import PolledJob, Watch
 from tests.slack.live import CHANNEL, LiveBot
 

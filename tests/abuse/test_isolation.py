@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import select
 
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
-from bot.sandbox.slack_payloads import block_action_body
+from bot.sandbox.slack_interactions import block_action_body
 from bot.store.models import Watch
 from tests.slack.live import CHANNEL, RUNNING, LiveBot
 

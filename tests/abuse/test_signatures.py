@@ -11,13 +11,8 @@ import pytest
 
 from bot.render.cards import ACTION_REFRESH
 from bot.sandbox.harness import BOT_USER_ID, SIGNING_SECRET
-from bot.sandbox.slack_payloads import (
-    FORM,
-    app_mention_body,
-    block_action_body,
-    sign,
-    slash_command_body,
-)
+from bot.sandbox.slack_interactions import block_action_body
+from bot.sandbox.slack_payloads import FORM, app_mention_body, sign, slash_command_body
 from tests.slack.live import LiveBot
 
 from .helpers import UNKNOWN

@@ -11,7 +11,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain.progress import Phase
-from bot.drs.client import DrsClient, parse_retry_after
+from bot.drs.client import DrsClient
+from bot.drs.responses import parse_retry_after
 from bot.drs.retry import RetryPolicy
 from bot.errors import (
     CredentialsRefused,

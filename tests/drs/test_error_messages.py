@@ -14,8 +14,9 @@ from aiohttp import web
 
 from bot.clock import FakeClock, SystemClock
 from bot.config import load_settings
-from bot.drs.client import DrsClient, error_from_response
+from bot.drs.client import DrsClient
 from bot.drs.factory import build_drs_client
+from bot.drs.responses import error_from_response
 from bot.drs.retry import NO_RETRY
 from bot.drs.sim_jobs import SimJob
 from bot.drs.simulator import DrsSimulator

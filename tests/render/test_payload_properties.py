@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.domain.progress import Progress
 from bot.domain.states import CardState
 from bot.domain.watching import ReplyKind, WatchFacts
-from bot.drs.client import error_from_response
+from bot.drs.responses import error_from_response
 from bot.errors import DrsError, UsageError
 from bot.render import answers
 from bot.render.cards import CardView, ListItem, list_message, status_message, watch_card

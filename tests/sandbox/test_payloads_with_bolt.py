@@ -12,11 +12,10 @@ from aiohttp import web
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.sandbox.slack_interactions import block_action_body, message_shortcut_body
 from bot.sandbox.slack_payloads import (
     SlackSender,
     app_mention_body,
-    block_action_body,
-    message_shortcut_body,
     slash_command_body,
     url_verification_body,
 )

@@ -13,8 +13,9 @@ from rich.console import Console
 from bot.config import load_settings
 from bot.drs.sim_jobs import SimJob
 from bot.sandbox.harness import BOT_USER_ID, harness_env, stand_ins
+from bot.sandbox.plaintext import block_lines, detail_lines, plain
 from bot.sandbox.session import CHANNEL, Session, live_bot, new_sender, script_lines
-from bot.sandbox.terminal import Transcript, block_lines, detail_lines, plain
+from bot.sandbox.terminal import Transcript
 
 FOREVER = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 

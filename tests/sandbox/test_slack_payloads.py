@@ -9,13 +9,12 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bot.clock import FakeClock
+from bot.sandbox.slack_interactions import block_action_body, message_shortcut_body
 from bot.sandbox.slack_payloads import (
     FORM,
     JSON,
     SlackSender,
     app_mention_body,
-    block_action_body,
-    message_shortcut_body,
     sign,
     slash_command_body,
     url_verification_body,

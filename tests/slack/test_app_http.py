@@ -9,12 +9,8 @@ import pytest
 
 from bot.render.cards import ACTION_STOP
 from bot.sandbox.harness import BOT_USER_ID
-from bot.sandbox.slack_payloads import (
-    app_mention_body,
-    block_action_body,
-    message_shortcut_body,
-    slash_command_body,
-)
+from bot.sandbox.slack_interactions import block_action_body, message_shortcut_body
+from bot.sandbox.slack_payloads import app_mention_body, slash_command_body
 from bot.slack.listeners.shortcuts import SHORTCUT_CALLBACK_ID
 from bot.store.models import PolledJob, Watch
 from tests.slack.live import CHANNEL, DONE, FAILED, RUNNING, LiveBot

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.drs.sim_jobs import SimJob
-from bot.sandbox.slack_payloads import message_shortcut_body
+from bot.sandbox.slack_interactions import message_shortcut_body
 from bot.slack.listeners.shortcuts import UPLOAD_CALLBACK_ID
 from bot.store.models import TemplateUpload
 from bot.store.uploads import STALE_AFTER

@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.drs.sim_jobs import SimJob
 from bot.render.home import ACTION_HOME_STOP
-from bot.sandbox.slack_payloads import app_home_opened_body, home_action_body
+from bot.sandbox.slack_interactions import home_action_body
+from bot.sandbox.slack_payloads import app_home_opened_body
 from bot.store.models import Watch
 from bot.watcher.sweep import Sweeper
 from tests.slack.live import DONE, RUNNING, LiveBot

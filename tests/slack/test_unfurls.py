@@ -8,7 +8,8 @@ import pytest
 
 from bot.drs.console import console_link
 from bot.render.unfurls import ACTION_UNFURL_REFRESH, ACTION_UNFURL_WATCH
-from bot.sandbox.slack_payloads import link_shared_body, unfurl_action_body
+from bot.sandbox.slack_interactions import unfurl_action_body
+from bot.sandbox.slack_payloads import link_shared_body
 from bot.store.models import Watch
 from tests.slack.live import CHANNEL, RUNNING, LiveBot
 

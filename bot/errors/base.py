@@ -1,0 +1,44 @@
+"""The root of the error tree and the errors of settings, usage and the database."""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base of every error the bot raises on purpose."""
+
+    def user_message(self) -> str:
+        """A sentence for a person: what went wrong and what to do next."""
+        return str(self)
+
+
+class ConfigError(BotError):
+    """Settings are missing or bad; `problems` holds one line per problem, each with its fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.user_message())
+
+    def user_message(self) -> str:
+        lines = ["drs-bot cannot start; fix these settings (environment variables):"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class UsageError(BotError):
+    """The user typed something the bot does not understand; the message shows the right form."""
+
+
+class InvalidJobId(UsageError):
+    """Text that is not a DRS job ID."""
+
+
+class InvalidOption(UsageError):
+    """An option value outside the fixed set DRS takes (checked before anything is sent)."""
+
+
+class StoreError(BotError):
+    """The database failed or is not usable."""
+
+
+class SchemaBehind(StoreError):
+    """The database schema is older than this code's newest migration."""
