@@ -12,6 +12,7 @@ from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack.posting import Place, Say, get_or_create, permalink, post_card
 from bot.store import repo
+from bot.store.names import apply_details
 
 
 async def finished(
@@ -60,6 +61,8 @@ async def _post_final_card(
         record, created = await get_or_create(session, rt, place, job_id, job_type, language)
         if created:
             await repo.end_watch(session, watch_id=record.id, state=state, now=rt.clock.now())
+        if record.polled_job.job_name is None:  # kept for the Home, previews and status
+            apply_details(record.polled_job, details, rt.clock.now())
     view = CardView(
         job_id=job_id,
         state=CardState.FINISHED,

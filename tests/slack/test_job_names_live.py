@@ -112,3 +112,4 @@ async def test_a_job_already_finished_gets_a_named_final_card(live_bot: LiveBot)
     card = channel_messages(live_bot)[0]
     assert card.text == "DRS orders-to-kafka: succeeded, 500 rows"
     assert f"`{JOB}`" in card.blocks[0]["text"]["text"]
+    assert await stored_name(live_bot) == "orders-to-kafka"  # the Home and previews show it too
