@@ -12,6 +12,9 @@ stored watch state verbatim (`bot.render.views`).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+_E = TypeVar("_E", bound=StrEnum)
 
 
 class WatchState(StrEnum):
@@ -65,29 +68,23 @@ class CardState(StrEnum):
         return cls.WATCHING if state is WatchState.ACTIVE else cls(state.value)
 
 
-def parse_watch_state(value: object) -> WatchState | None:
-    """The member named by a stored value, or None for anything unknown."""
+def _member(kind: type[_E], value: object) -> _E | None:
+    """The member of `kind` named by a stored or received value, or None for anything else."""
     if not isinstance(value, str):
         return None
     try:
-        return WatchState(value)
+        return kind(value)
     except ValueError:
         return None
+
+
+def parse_watch_state(value: object) -> WatchState | None:
+    return _member(WatchState, value)
 
 
 def parse_end_state(value: object) -> EndState | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return EndState(value)
-    except ValueError:
-        return None
+    return _member(EndState, value)
 
 
 def parse_card_state(value: object) -> CardState | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return CardState(value)
-    except ValueError:
-        return None
+    return _member(CardState, value)
