@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from bot.store.db import make_engine
-from bot.store.migrate import alembic_config, current_revision
+from bot.store.migrate import current_revision
+from tests.store.migrations import to_revision
 
 _INSERT = text(
     "INSERT INTO drs_polled_jobs (project_id, job_id, query_type, language, rows,"
@@ -20,23 +19,14 @@ _SELECT = text("SELECT job_id, rows, job_name, engine_type, job_direction FROM d
 _NAME = text("UPDATE drs_polled_jobs SET job_name = :name, engine_type = 'mysql-to-kafka'")
 
 
-def _to(revision: str, *, down: bool = False) -> Callable[[Connection], None]:
-    def run(conn: Connection) -> None:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, revision)
-
-    return run
-
-
 async def _migrate_with_data(url: str) -> None:
     engine = make_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002"))
+            await conn.run_sync(to_revision("0002"))
             await conn.execute(_INSERT, {"job": "old"})
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0003_job_names"))
+            await conn.run_sync(to_revision("0003_job_names"))
         assert await current_revision(engine) == "0003_job_names"
         async with engine.begin() as conn:
             assert [tuple(r) for r in await conn.execute(_SELECT)] == [("old", 7, None, None, None)]
@@ -44,7 +34,7 @@ async def _migrate_with_data(url: str) -> None:
             named = [tuple(r) for r in await conn.execute(_SELECT)]
         assert named == [("old", 7, "<!channel> *x*", "mysql-to-kafka", None)]
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002", down=True))
+            await conn.run_sync(to_revision("0002", down=True))
             rows = [
                 tuple(r)
                 for r in await conn.execute(text("SELECT job_id, rows FROM drs_polled_jobs"))

@@ -5,24 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import make_engine
-from bot.store.migrate import alembic_config, current_revision
+from bot.store.migrate import current_revision
+from tests.store.migrations import to_revision
 
 REVISION = "0004_template_uploads"
-
-
-def _to(revision: str, *, down: bool = False) -> Callable[[Connection], None]:
-    def run(conn: Connection) -> None:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, revision)
-
-    return run
 
 
 _JOB = text(
@@ -48,11 +38,11 @@ async def _migrate_with_data(url: str) -> None:
     engine = make_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002"))
+            await conn.run_sync(to_revision("0002"))
             await conn.execute(_JOB)
             await conn.execute(_WATCH)
         async with engine.begin() as conn:
-            await conn.run_sync(_to(REVISION))
+            await conn.run_sync(to_revision(REVISION))
             watches = [
                 tuple(r)
                 for r in await conn.execute(
@@ -69,7 +59,7 @@ async def _migrate_with_data(url: str) -> None:
             async with engine.begin() as conn:
                 await conn.execute(text(str(_UPLOAD).replace("'Ev1'", "'Ev2'")), {"state": "x"})
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002", down=True))
+            await conn.run_sync(to_revision("0002", down=True))
             kept = [
                 tuple(r) for r in await conn.execute(text("SELECT requested_by FROM drs_watches"))
             ]

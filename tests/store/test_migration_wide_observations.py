@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from bot.domain.progress import MAX_ROWS
 from bot.store.db import make_engine
-from bot.store.migrate import alembic_config, current_revision
+from bot.store.migrate import current_revision
+from tests.store.migrations import to_revision
 
 LONG_STATUS = "s" * 300
 LONG_RAW = "9" * 100
-
-
-def _to(revision: str, *, down: bool = False) -> Callable[[Connection], None]:
-    def run(conn: Connection) -> None:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, revision)
-
-    return run
 
 
 _INSERT = text(
@@ -37,10 +27,10 @@ async def _migrate_with_data(url: str) -> None:
     engine = make_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0001"))
+            await conn.run_sync(to_revision("0001"))
             await conn.execute(_INSERT, {"job": "old", "rows": 5, "raw": "5", "status": "x"})
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002"))
+            await conn.run_sync(to_revision("0002"))
         assert await current_revision(engine) == "0002"
         async with engine.begin() as conn:
             big = {"job": "big", "rows": MAX_ROWS, "raw": LONG_RAW, "status": LONG_STATUS}
@@ -48,7 +38,7 @@ async def _migrate_with_data(url: str) -> None:
             rows = [tuple(r) for r in await conn.execute(_SELECT)]
         assert rows == [("old", 5, "5", "x"), ("big", MAX_ROWS, LONG_RAW, LONG_STATUS)]
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0001", down=True))
+            await conn.run_sync(to_revision("0001", down=True))
             after = [tuple(r) for r in await conn.execute(_SELECT)]
         assert after[0] == ("old", 5, "5", "x")
         if engine.dialect.name == "postgresql":  # what no longer fits is dropped or clipped
