@@ -6,6 +6,7 @@ import logging
 
 import httpx
 
+from bot.access.load import load_access
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
 from bot.drs.factory import build_drs_client
@@ -14,6 +15,7 @@ from bot.metrics import Metrics
 from bot.proxy import Proxies
 from bot.runtime import Runtime
 from bot.slack.gateway import SlackGateway, build_web_client
+from bot.slack.usergroups import usergroup_members
 from bot.store.db import make_engine, make_sessionmaker, safe_url
 from bot.store.migrate import ensure_schema
 
@@ -30,6 +32,7 @@ async def build_runtime(
     """Check every setting `serve` needs (one error for all), then build and wire the parts."""
     require(settings, drs=True, slack=True)
     clock = clock or SystemClock()
+    access = load_access(settings, clock=clock)  # a broken policy file stops the start here
     engine = make_engine(settings.database_url)
     try:
         await ensure_schema(engine, auto_upgrade=settings.db_auto_upgrade)
@@ -48,6 +51,7 @@ async def build_runtime(
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
     client = build_web_client(token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429)
+    access.members = usergroup_members(client, observe=metrics.slack_call)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -57,6 +61,7 @@ async def build_runtime(
         clock=clock,
         project_id=settings.drs_project_id or "",
         metrics=metrics,
+        access=access,
     )
 
 

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     http_proxy: SecretStr | None = None
     no_proxy: str | None = None
 
+    # Access policy: who may do what (a TOML file; unset: everyone may do everything)
+    access_policy: str | None = None
+    access_policy_reload_seconds: float = Field(default=60.0, ge=0)
+
     # Store
     database_url: str = DEFAULT_DATABASE_URL
     db_auto_upgrade: bool = False

@@ -8,6 +8,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -15,11 +16,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.access.gate import AccessGate
 from bot.clock import Clock, SystemClock
 from bot.config import CredentialKind, Settings, load_settings
 from bot.drs import probe
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
-from bot.errors import StoreError
+from bot.errors import PolicyError, StoreError
 from bot.proxy import Proxies
 from bot.slack.reach import describe_slack_failure
 from bot.slack.scopes import BOT_SCOPES
@@ -179,6 +181,18 @@ async def database_check(settings: Settings) -> Check:
     return Check("database", True, f"{safe_url(url)} at the newest revision {head}")
 
 
+async def policy_check(settings: Settings) -> Check:
+    """The access policy file parses (unset: everyone may do everything)."""
+    if not settings.access_policy:
+        return Check("access policy", True, "ACCESS_POLICY unset: everyone may do everything")
+    try:
+        gate = await asyncio.to_thread(AccessGate.from_file, Path(settings.access_policy))
+    except PolicyError as exc:
+        return Check("access policy", False, f"{exc.where()}: {exc.reason}", "fix that line")
+    rules = len(gate.policy.rules) if gate.policy is not None else 0
+    return Check("access policy", True, f"{settings.access_policy}: {rules} rules")
+
+
 async def run_checks(settings: Settings, *, clock: Clock | None = None) -> list[Check]:
     """Every check, in the order the report shows them."""
     clock = clock or SystemClock()
@@ -187,6 +201,7 @@ async def run_checks(settings: Settings, *, clock: Clock | None = None) -> list[
         *mode_checks(settings),
         *(await drs_checks(settings, clock=clock)),
         await database_check(settings),
+        await policy_check(settings),
     ]
 
 

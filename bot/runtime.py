@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.access.gate import AccessGate
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.files import SharedFile
@@ -94,6 +95,7 @@ class Runtime:
     # When this process last published each (team, user)'s Home: the once-a-minute limit.
     home_published: dict[tuple[str, str], datetime] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
+    access: AccessGate = field(default_factory=AccessGate)  # open unless ACCESS_POLICY is set
 
     @property
     def command(self) -> str:

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from uvicorn.config import LOGGING_CONFIG
 
 from bot import __version__
+from bot.access.reload import PolicyReloader
 from bot.compose import build_runtime, close_runtime
 from bot.config import Settings, load_settings
 from bot.errors import SlackError
@@ -203,11 +204,14 @@ async def serve(
     """
     rt = await build_runtime(settings)
     closed = False
+    reloader = PolicyReloader(rt.access, every=settings.access_policy_reload_seconds)
+    reloader.start()  # SIGHUP and the interval read ACCESS_POLICY again (when it is set)
 
     async def close() -> None:
         nonlocal closed
         if not closed:
             closed = True
+            await reloader.stop()
             await close_runtime(rt)
 
     try:

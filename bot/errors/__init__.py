@@ -2,6 +2,7 @@
 
     BotError                      anything the bot itself raises on purpose
     ├── ConfigError               settings missing or bad (lists every problem)
+    │   └── PolicyError           the access policy file does not parse (file and line)
     ├── UsageError                a command the user typed is not understood
     │   ├── InvalidOption         a --level/--mapping/--type value DRS does not take
     │   ├── TemplateFileError     a template file DRS would refuse; nothing was sent
@@ -56,6 +57,7 @@ from bot.errors.base import (
     ConfigError,
     InvalidJobId,
     InvalidOption,
+    PolicyError,
     SchemaBehind,
     StoreError,
     UsageError,
@@ -123,6 +125,7 @@ __all__ = [
     "NotAWorkbook",
     "NotDrs",
     "NotJson",
+    "PolicyError",
     "SchemaBehind",
     "SlackError",
     "SlackFileError",

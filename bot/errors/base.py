@@ -24,6 +24,17 @@ class ConfigError(BotError):
         return "\n".join(lines)
 
 
+class PolicyError(ConfigError):
+    """The access policy file (ACCESS_POLICY) does not parse; names the file and the line."""
+
+    def __init__(self, source: str, line: int, reason: str) -> None:
+        self.source, self.line, self.reason = source, line, reason
+        super().__init__([f"ACCESS_POLICY: {self.where()}: {reason}"])
+
+    def where(self) -> str:
+        return f"{self.source}, line {self.line}" if self.line else self.source
+
+
 class UsageError(BotError):
     """The user typed something the bot does not understand; the message shows the right form."""
 

@@ -9,10 +9,12 @@ from bot.sandbox.slack_state import Ephemeral, SlackState, Unfurl
 
 
 class SlackMethods(SlackState):
-    """`auth.test`, `chat.*`, `reactions.add`, `conversations.info`, `users.info`, `views.*`."""
+    """`auth.test`, `chat.*`, `reactions.add`, `conversations.info`, `users.info`, `views.*`,
+    `usergroups.users.list`."""
 
     url: str
     team_id: str
+    scopes: list[str]
 
     async def _auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -150,6 +152,14 @@ class SlackMethods(SlackState):
         self.unfurls.append(Unfurl(channel, ts, unfurls, self._clock.now()))
         self._notify()
         return {"ok": True}
+
+    async def _usergroups_users_list(self, p: dict[str, Any]) -> dict[str, Any]:
+        if "usergroups:read" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "usergroups:read"}
+        group = str(p.get("usergroup") or "")
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
 
 
 def decode_json(raw: Any) -> Any:

@@ -101,6 +101,7 @@ class SlackStandIn(SlackFiles):
             **self.file_handlers(),
             "views.publish": self._views_publish,
             "chat.unfurl": self._chat_unfurl,
+            "usergroups.users.list": self._usergroups_users_list,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------

@@ -131,6 +131,7 @@ class SlackState:
         self.reaction_map: dict[tuple[str, str], list[str]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}  # user -> the Home view last published
         self.unfurls: list[Unfurl] = []
+        self.usergroups: dict[str, list[str]] = {}  # user group ID -> its members' user IDs
         self._listeners: list[Callable[[Call], None]] = []
         self._seq = itertools.count(1)
 

@@ -13,4 +13,5 @@ BOT_SCOPES = (
     "im:history",
     "links:read",
     "links:write",
+    "usergroups:read",  # the access policy's `usergroups` rules: who is in a group
 )

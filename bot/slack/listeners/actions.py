@@ -7,11 +7,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
+from bot.access.rules import Action
 from bot.errors import BotError
 from bot.render import answers
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
 from bot.runtime import Runtime
 from bot.slack import control
+from bot.slack.guard import permitted
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import place_of, runtime_of
 from bot.slack.service import Place, Say
@@ -39,12 +41,16 @@ async def handle_stop(
 
 
 async def _refresh(rt: Runtime, place: Place, watch_id: int, say: Say) -> None:
+    if not await permitted(rt, place, Action.STATUS, say=say):
+        return
     await control.refresh(
         rt, team_id=place.team_id, channel_id=place.channel_id, watch_id=watch_id, say=say
     )
 
 
 async def _stop(rt: Runtime, place: Place, watch_id: int, say: Say) -> None:
+    if not await permitted(rt, place, Action.STOP, say=say):
+        return
     await control.stop_one(
         rt,
         team_id=place.team_id,

@@ -30,6 +30,7 @@ from bot.slack.grammar import (
     Watch,
     parse_mention,
 )
+from bot.slack.guard import action_of, permitted
 from bot.slack.service import Place, Say
 
 Acknowledge = Callable[[Message | None], Awaitable[None]]
@@ -138,6 +139,8 @@ async def perform(
     attached: Attached | None = None,
 ) -> None:
     """Call the service for one parsed command; a `BotError` is told to the asker."""
+    if not await permitted(rt, place, action_of(command), say=say):
+        return  # the asker was told privately which rule refused it
     try:
         if isinstance(command, Template):
             await files.send_template(rt, place, command, say=say)

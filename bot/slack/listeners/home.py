@@ -7,13 +7,17 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.errors import BotError
+from bot.access.rules import Action
+from bot.errors import BotError, SlackError
 from bot.home import publish_home
 from bot.render.home import ACTION_HOME_STOP
 from bot.render.message import Message
+from bot.runtime import Runtime
 from bot.slack import control
+from bot.slack.guard import permitted
 from bot.slack.listeners.actions import watch_id_of
 from bot.slack.listeners.context import runtime_of
+from bot.slack.posting import Place, Say
 from bot.store import repo
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,14 @@ async def handle_home_stop(
     async with rt.sessions() as session:
         found = None if watch_id is None else await repo.get_watch(session, watch_id=watch_id)
     allowed = found is not None and (found.requested_by == user or user in (found.joined_by or ()))
+    if (
+        found is not None
+        and allowed
+        and not await permitted(
+            rt, Place(team, found.channel_id, user), Action.STOP, say=in_dm(rt, user)
+        )
+    ):
+        allowed = False  # the policy refused it; the DM said which rule
     if found is not None and found.team_id == team and allowed and found.active:
         try:
             await control.stop_one(
@@ -68,6 +80,18 @@ async def handle_home_stop(
         log.info("Home stop of watch %s by %s refused: not theirs or ended", watch_id, user)
     # The Home itself is the answer: it shows what is true now.
     await publish_home(rt, team_id=team, user_id=user)
+
+
+def in_dm(rt: Runtime, user: str) -> Say:
+    """A Home button has no response_url: a private answer goes to the user's DM with the bot."""
+
+    async def say(message: Message) -> None:
+        try:
+            await rt.slack.post(user, message)
+        except SlackError as exc:
+            log.info("could not answer %s in their DM: %s", user, exc)
+
+    return say
 
 
 async def _logged(message: Message) -> None:

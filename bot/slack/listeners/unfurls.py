@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
+from bot.access.rules import Action
 from bot.drs.console import ConsoleLink, console_link
 from bot.errors import BotError, DrsError, SlackError
 from bot.render import answers
@@ -27,6 +28,7 @@ from bot.render.unfurls import (
 )
 from bot.runtime import Runtime
 from bot.slack import service
+from bot.slack.guard import permitted
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import runtime_of
 from bot.slack.listeners.events import SeenEvents
@@ -80,6 +82,11 @@ class LinkPreviews:
         """Console links in a message: one `chat.unfurl` with a preview for each."""
         await ack()
         rt = runtime_of(context)
+        asker = Place(
+            context.team_id or "", str(event.get("channel") or ""), str(event.get("user") or "")
+        )
+        if not await permitted(rt, asker, Action.STATUS, say=None):
+            return  # no preview: the policy does not let this user check jobs here (logged)
         links = [str(item.get("url") or "") for item in event.get("links") or []][:MAX_LINKS]
         found = [link for url in links if (link := console_link(url)) is not None]
         previews = {link.url: await self.preview(rt, link) for link in found}
@@ -88,7 +95,11 @@ class LinkPreviews:
             await _unfurl(rt, channel, ts, previews)
 
     async def handle_refresh(
-        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
     ) -> None:
         """Refresh on a preview: shown again, from DRS when the last answer is a minute old."""
         await ack()
@@ -97,8 +108,11 @@ class LinkPreviews:
         link = console_link(url)
         channel = str(container.get("channel_id") or context.channel_id or "")
         ts = str(container.get("message_ts") or "")
+        rt = runtime_of(context)
+        asker = Place(context.team_id or "", channel, context.user_id or "")
+        if not await permitted(rt, asker, Action.STATUS, say=private(respond)):
+            return
         if link is not None and channel and ts:
-            rt = runtime_of(context)
             await _unfurl(rt, channel, ts, {url: await self.preview(rt, link)})
 
 
@@ -138,6 +152,8 @@ async def handle_watch_in_thread(
         return
     channel = str(container.get("channel_id") or context.channel_id or "")
     place = Place(context.team_id or "", channel, context.user_id or "", thread_ts=thread_ts)
+    if not await permitted(runtime_of(context), place, Action.WATCH, say=say):
+        return
     try:
         await service.watch(
             runtime_of(context), place, job_id, job_type=None, language=None, say=say

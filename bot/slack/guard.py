@@ -1,0 +1,67 @@
+"""The access policy at the door of every surface: one check, a private refusal, one log line."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.access.rules import NO_RULE, AccessRequest, Action
+from bot.render.access import access_refused
+from bot.runtime import Runtime
+from bot.slack.grammar import ListWatches, Status, Stop, Template, Upload, Watch
+from bot.slack.posting import Place, Say
+
+log = logging.getLogger(__name__)
+
+Asked = Watch | Status | Stop | ListWatches | Template | Upload
+
+
+def action_of(command: Asked) -> Action:
+    """The policy's word for what a parsed command asks."""
+    if isinstance(command, Stop):
+        return Action.STOP_ALL if command.job_id is None else Action.STOP
+    actions: dict[type[Asked], Action] = {
+        Watch: Action.WATCH,
+        Status: Action.STATUS,
+        ListWatches: Action.LIST,
+        Template: Action.TEMPLATE,
+        Upload: Action.UPLOAD,
+    }
+    return actions[type(command)]
+
+
+async def permitted(
+    rt: Runtime,
+    place: Place,
+    action: Action,
+    *,
+    say: Say | None,
+    enterprise_id: str | None = None,
+) -> bool:
+    """Whether the policy lets `place`'s user do `action` there; a refusal is told privately
+    through `say` (None: nowhere to answer, e.g. a link preview) and logged, never allowed.
+
+    One process serves one region and project, so those are what every request concerns.
+    """
+    request = AccessRequest(
+        team=place.team_id,
+        channel=place.channel_id,
+        user=place.user_id,
+        action=action,
+        enterprise=enterprise_id,
+        region=(rt.settings.drs_region or "").lower() or None,
+        project=rt.project_id or None,
+    )
+    decision = await rt.access.check(request)
+    if decision.allowed:
+        return True
+    log.info(
+        "access refused: %s by rule %r (team %s, channel %s, user %s)",
+        action.value,
+        decision.rule,
+        place.team_id,
+        place.channel_id,
+        place.user_id,
+    )
+    if say is not None:
+        await say(access_refused(action.value, None if decision.rule == NO_RULE else decision.rule))
+    return False
