@@ -12,7 +12,7 @@ from bot.errors import PolicyError
 FILTERS = ("teams", "channels", "users", "usergroups", "regions", "projects", "actions")
 KEYS = ("name", "effect", *FILTERS)
 _AT = re.compile(r"\(at line (\d+), column \d+\)")
-_HEADER = re.compile(r"^\s*\[\[\s*\"?rules\"?\s*\]\]", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[\s*\"?rules\"?\s*\]\]", re.MULTILINE)
 
 
 def parse_policy(text: str, *, source: str) -> Policy:
@@ -128,16 +128,22 @@ class _Lines:
         return self.headers[index] if index < len(self.headers) else 0
 
     def key(self, key: str, index: int | None = None) -> int:
-        """The line of `key = ...` within rule `index` (or at the top level), 0 if not found."""
+        """The line of `key = ...` within rule `index` (or of a top-level key or table), else
+        the rule's header (0 when nothing is found)."""
+        name = rf"(?:{re.escape(key)}|\"{re.escape(key)}\")"
         start, end = 0, len(self.lines)
         if index is not None and index < len(self.headers):
             start = self.headers[index]
             end = self.headers[index + 1] - 1 if index + 1 < len(self.headers) else end
-        elif index is None and self.headers:
-            end = self.headers[0] - 1
-        name = rf"(?:{re.escape(key)}|\"{re.escape(key)}\")"
-        pattern = re.compile(rf"^\s*(?:{name}\s*=|\[\s*{name}\s*\])")
+        elif index is None:
+            table = self._find(re.compile(rf"^\s*\[\s*{name}\s*[\].]"), 0, end)
+            end = self.headers[0] - 1 if self.headers else end
+            return self._find(re.compile(rf"^\s*{name}\s*="), 0, end) or table
+        found = self._find(re.compile(rf"^\s*{name}\s*="), start, end)
+        return found or (self.rule(index) if index is not None else 0)
+
+    def _find(self, pattern: re.Pattern[str], start: int, end: int) -> int:
         for number in range(start, end):
             if pattern.match(self.lines[number]):
                 return number + 1
-        return self.rule(index) if index is not None else 0
+        return 0
