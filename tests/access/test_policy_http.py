@@ -7,16 +7,30 @@ no card, no watch, no DRS request, no stop.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.drs.retry import RetryPolicy
 from bot.render.cards import ACTION_STOP
+from bot.render.home import ACTION_HOME_STOP
+from bot.render.unfurls import ACTION_UNFURL_WATCH
 from bot.sandbox.harness import SIGNING_SECRET, harness, serving
-from bot.sandbox.slack_interactions import block_action_body, message_shortcut_body
-from bot.sandbox.slack_payloads import SlackSender, app_mention_body, slash_command_body
+from bot.sandbox.slack_interactions import (
+    block_action_body,
+    home_action_body,
+    message_shortcut_body,
+    unfurl_action_body,
+)
+from bot.sandbox.slack_payloads import (
+    SlackSender,
+    app_mention_body,
+    direct_message_body,
+    slash_command_body,
+)
 from bot.server import build_web
 from bot.slack.app import build_app
 from bot.slack.listeners.shortcuts import SHORTCUT_CALLBACK_ID
@@ -94,10 +108,12 @@ async def private_answers(bot: LiveBot, user: str, count: int) -> list[str]:
 async def watch_in_channel(bot: LiveBot) -> Watch:
     await slash(bot, RUNNING)
     await bot.slack.wait_for(lambda: any(not m.is_reply for m in bot.slack.messages(CHANNEL)))
+    return await watch_in_channel_of(bot)
+
+
+async def watch_in_channel_of(bot: LiveBot) -> Watch:
     for _ in range(200):
         async with bot.runtime.sessions() as session:
-            from sqlalchemy import select
-
             found = await session.scalar(select(Watch).where(Watch.state == "active"))
         if found is not None and found.card_ts:
             return found
@@ -174,3 +190,41 @@ async def test_mention_and_shortcut_in_a_denied_channel_are_refused(guarded: Liv
     assert "no-watching-in-C0DENIED" in answers[1]
     assert [m for m in guarded.slack.messages(DENIED) if m.user == "U0DRSBOT"] == []
     assert await guarded.count(Watch) == 0
+
+
+async def test_home_stop_and_preview_watch_are_refused_privately(guarded: LiveBot) -> None:
+    await slash(guarded, RUNNING, user="U0INTERN")  # interns may watch, not stop
+    await guarded.slack.wait_for(lambda: bool(guarded.slack.messages(CHANNEL)))
+    watch = await watch_in_channel_of(guarded)
+    home = home_action_body(action_id=ACTION_HOME_STOP, value=str(watch.id), user_id="U0INTERN")
+    assert (await guarded.sender.send(guarded.events_url, home)).status_code == 200
+    await guarded.slack.wait_for(lambda: bool(guarded.slack.messages("U0INTERN")))
+    assert "interns-do-not-stop" in guarded.slack.messages("U0INTERN")[0].text  # their DM
+    assert await guarded.count(Watch, state="active") == 1
+    preview = unfurl_action_body(
+        action_id=ACTION_UNFURL_WATCH,
+        value=RUNNING,
+        url=f"https://console.huaweicloud.com/drs/?region=cn-north-4&id={RUNNING}#/list",
+        message_ts="1700000000.000100",
+        channel_id=DENIED,
+        response_url=guarded.slack.new_response_url(channel_id=DENIED),
+    )
+    assert (await guarded.sender.send(guarded.events_url, preview)).status_code == 200
+    [answer] = await private_answers(guarded, "U0USER", 1)
+    assert "no-watching-in-C0DENIED" in answer
+    assert await guarded.count(Watch) == 1
+
+
+async def test_a_dm_is_refused_in_the_dm_and_the_refusal_is_logged(
+    guarded: LiveBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = direct_message_body(text="stop all", ts="1700000000.000200", user_id="U0INTERN")
+    with caplog.at_level(logging.INFO, logger="bot.slack.guard"):
+        assert (await guarded.sender.send(guarded.events_url, body)).status_code == 200
+        await guarded.slack.wait_for(lambda: bool(guarded.slack.messages("D0SANDBOX")))
+    assert "nobody-else-stops-all" in guarded.slack.messages("D0SANDBOX")[0].text
+    assert (
+        "access refused: stop_all by rule 'nobody-else-stops-all' "
+        "(team T0SANDBOX, channel D0SANDBOX, user U0INTERN)"
+    ) in caplog.text
+    assert "xoxb" not in caplog.text
