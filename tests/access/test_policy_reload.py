@@ -25,8 +25,11 @@ from bot.access.rules import AccessRequest, Action
 from bot.clock import FakeClock
 from bot.config import load_settings
 from bot.doctor import policy_check
+from bot.sandbox.harness import SIGNING_SECRET, harness_env, stand_ins
+from bot.sandbox.slack_payloads import SlackSender, slash_command_body
 from bot.sandbox.slack_standin import SlackStandIn
 from bot.slack.usergroups import usergroup_members
+from tests.test_serve import clean_env, free_port, serve_process, wait_healthy
 
 DRS_BOT = str(Path(sys.executable).with_name("drs-bot"))
 GOOD = '[[rules]]\nname = "allow-all"\neffect = "allow"\n'
@@ -38,8 +41,7 @@ STOP_ALL = AccessRequest(team="T0SANDBOX", channel="C1", user="U0OPS", action=Ac
 async def test_serve_with_a_broken_policy_stops_naming_the_file_and_line(tmp_path: Path) -> None:
     policy = tmp_path / "policy.toml"
     policy.write_text(GOOD + '\n[[rules]]\nname = "x"\neffect = "allow"\nchanels = ["C1"]\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DRS_", "IAM_"))}
-    env.update(
+    env = clean_env(
         SLACK_BOT_TOKEN="xoxb-not-used",
         SLACK_SIGNING_SECRET="not-used",
         DRS_ENDPOINT="http://127.0.0.1:9",
@@ -183,3 +185,50 @@ async def test_doctor_names_the_broken_line(tmp_path: Path) -> None:
     path.write_text(GOOD)
     check = await policy_check(load_settings({"ACCESS_POLICY": str(path)}))
     assert check.ok and "1 rules" in check.detail
+
+
+DENY_LIST = '[[rules]]\nname = "no-listing"\neffect = "deny"\nactions = ["list"]\n' + GOOD
+
+
+async def test_serve_reloads_on_sighup_and_keeps_the_last_good_policy(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(GOOD)
+    async with stand_ins([]) as (simulator, slack):
+        port = free_port()
+        database = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        env = clean_env(
+            **harness_env(simulator, slack, database),
+            PORT=str(port),
+            ACCESS_POLICY=str(policy),
+            ACCESS_POLICY_RELOAD_SECONDS="0",  # SIGHUP only: nothing else reloads it
+        )
+        url = f"http://127.0.0.1:{port}"
+        async with serve_process(env, tmp_path) as proc, SlackSender(SIGNING_SECRET) as sender:
+            await wait_healthy(url, proc, tmp_path)
+
+            async def listed() -> str:
+                before = len(slack.ephemerals())
+                body = slash_command_body(text="list", response_url=slack.new_response_url())
+                assert (await sender.send(f"{url}/slack/events", body)).status_code == 200
+                await slack.wait_for(lambda: len(slack.ephemerals()) > before)
+                return slack.ephemerals()[-1].text
+
+            assert "You may not" not in await listed()
+            policy.write_text(DENY_LIST)
+            proc.send_signal(signal.SIGHUP)
+            await logged(tmp_path, "access policy reloaded")
+            assert "no-listing" in await listed()
+            policy.write_text(BROKEN)
+            proc.send_signal(signal.SIGHUP)
+            await logged(tmp_path, f"{policy}, line 4: unknown action 'stop-all'")
+            assert "no-listing" in await listed()  # the last good policy still holds
+            assert proc.returncode is None
+
+
+async def logged(cwd: Path, text: str) -> None:
+    """Wait until serve's log holds `text` (it writes the log as it goes)."""
+    for _ in range(400):
+        if text in (cwd / "serve.log").read_text():
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"not logged: {text}\n" + (cwd / "serve.log").read_text())
