@@ -99,14 +99,13 @@ def _words(value: Any, key: str, index: int, lines: _Lines, source: str) -> froz
             source, line, f"{key} = [] matches nothing; leave {key} out to match everything"
         )
     words = frozenset(v.strip() for v in value)
-    if key == "actions":
-        known = {a.value for a in Action}
-        for word in sorted(words - known):
-            raise PolicyError(
-                source,
-                line,
-                f"unknown action {word!r}; actions are {', '.join(a.value for a in Action)}",
-            )
+    unknown = sorted(words - {a.value for a in Action}) if key == "actions" else []
+    if unknown:
+        raise PolicyError(
+            source,
+            line,
+            f"unknown action {unknown[0]!r}; actions are {', '.join(a.value for a in Action)}",
+        )
     return words
 
 

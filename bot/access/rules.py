@@ -167,22 +167,9 @@ def _waits_for_scope(rule: Rule, request: AccessRequest) -> bool:
 
 def candidate_groups(policy: Policy, request: AccessRequest) -> frozenset[str]:
     """The user groups worth asking Slack about: those of rules the rest of the request fits."""
-    fits = AccessRequest(
-        team=request.team,
-        channel=request.channel,
-        user=request.user,
-        action=request.action,
-        enterprise=request.enterprise,
-        region=request.region,
-        project=request.project,
-    )
     return frozenset(
         group
         for rule in policy.rules
-        if rule.usergroups and _matches(_without_groups(rule), fits) is not _Match.NO
+        if rule.usergroups and _matches(replace(rule, usergroups=None), request) is not _Match.NO
         for group in rule.usergroups
     )
-
-
-def _without_groups(rule: Rule) -> Rule:
-    return replace(rule, usergroups=None)

@@ -15,7 +15,13 @@ from bot.sandbox.plaintext import block_lines, detail_lines, is_button, plain
 from bot.sandbox.slack_standin import Call, SlackStandIn, StoredMessage, Unfurl
 
 # Methods that only read: nothing a person would see in Slack.
-_QUIET = {"auth.test", "chat.getPermalink", "conversations.info", "users.info"}
+_QUIET = {
+    "auth.test",
+    "chat.getPermalink",
+    "conversations.info",
+    "users.info",
+    "usergroups.users.list",
+}
 _YOU = "(only visible to you)"
 
 

@@ -36,11 +36,13 @@ async def permitted(
     *,
     say: Say | None,
     enterprise_id: str | None = None,
+    region: str | None = None,
+    project: str | None = None,
 ) -> bool:
     """Whether the policy lets `place`'s user do `action` there; a refusal is told privately
     through `say` (None: nowhere to answer, e.g. a link preview) and logged, never allowed.
 
-    One process serves one region and project, so those are what every request concerns.
+    `region`/`project` default to the ones this process serves (DRS_REGION, DRS_PROJECT_ID).
     """
     request = AccessRequest(
         team=place.team_id,
@@ -48,8 +50,8 @@ async def permitted(
         user=place.user_id,
         action=action,
         enterprise=enterprise_id,
-        region=(rt.settings.drs_region or "").lower() or None,
-        project=rt.project_id or None,
+        region=(region or rt.settings.drs_region or "").lower() or None,
+        project=project or rt.project_id or None,
     )
     decision = await rt.access.check(request)
     if decision.allowed:
