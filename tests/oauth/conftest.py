@@ -65,6 +65,8 @@ class OAuthBot:
         state = page.cookies["slack-app-oauth-state"]
         assert f"state={state}" in page.text and f"client_id={SlackOAuth.client_id}" in page.text
         code = self.slack.install_code(code or f"code-{grant.team_id}-{grant.enterprise_id}", grant)
+        self.http.cookies.clear()  # Bolt's cookie is Secure: the browser would send it back
+        self.http.cookies.set("slack-app-oauth-state", state)
         return await self.http.get(
             f"{self.url}/slack/oauth_redirect",
             params={"code": code, "state": state},

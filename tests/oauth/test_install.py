@@ -24,6 +24,8 @@ async def test_a_replayed_or_forged_state_installs_nothing(oauth_bot: OAuthBot) 
     page = await oauth_bot.http.get(f"{oauth_bot.url}/slack/install")
     state = page.cookies["slack-app-oauth-state"]
     oauth_bot.slack.install_code("c1", Grant("T0EVIL"))
+    oauth_bot.http.cookies.clear()
+    oauth_bot.http.cookies.set("slack-app-oauth-state", state)
     forged = await oauth_bot.http.get(
         f"{oauth_bot.url}/slack/oauth_redirect",
         params={"code": "c1", "state": "not-the-state"},
