@@ -38,7 +38,7 @@ def jobs() -> list[SimJob]:
         {"send_success": True, "parsed_success_number": "100"},
         {"send_success": True, "process_status": "success", "parsed_success_number": "500"},
     ]
-    return [SimJob(RUNNING, running, step_seconds=3600), SimJob(ENDING, ending, step_seconds=0)]
+    return [SimJob(RUNNING, running, step_seconds=3600), SimJob(ENDING, ending, step_seconds=5)]
 
 
 @dataclass
