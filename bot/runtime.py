@@ -131,7 +131,10 @@ class Runtime:
     def scoped(self, workspace: Workspace, enterprise_id: str | None) -> Runtime:
         """A copy that posts with `workspace`'s Chat; it shares the store, clock and metrics."""
         return dataclasses.replace(
-            self, slack=workspace.chat, bot_user_id=workspace.bot_user_id, enterprise_id=enterprise_id
+            self,
+            slack=workspace.chat,
+            bot_user_id=workspace.bot_user_id,
+            enterprise_id=enterprise_id,
         )
 
     async def chat_for(self, team_id: str, enterprise_id: str | None = None) -> Chat:

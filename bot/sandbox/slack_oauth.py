@@ -83,7 +83,9 @@ class SlackOAuth(SlackFiles):
             return "token_revoked"
         return None if token in self.tokens else "invalid_auth"
 
-    def oauth_v2_access(self, params: dict[str, Any], basic: tuple[str, str] | None) -> dict[str, Any]:
+    def oauth_v2_access(
+        self, params: dict[str, Any], basic: tuple[str, str] | None
+    ) -> dict[str, Any]:
         given = basic or (str(params.get("client_id", "")), str(params.get("client_secret", "")))
         if given[0] != self.client_id:
             return {"ok": False, "error": "invalid_client_id"}

@@ -92,7 +92,9 @@ class OAuthBot:
         assert (await self.sender.send(self.events_url, body)).status_code == 200
         return response_url.rsplit("/", 1)[1]
 
-    async def event(self, event: dict[str, Any], *, team: str | None, org: str | None = None) -> None:
+    async def event(
+        self, event: dict[str, Any], *, team: str | None, org: str | None = None
+    ) -> None:
         """An Events API callback from a workspace (an org-wide one when `team` is None)."""
         envelope = {
             "team_id": team or org,
@@ -159,4 +161,3 @@ async def oauth_bot(db_url: str) -> AsyncIterator[OAuthBot]:
             httpx.AsyncClient(timeout=10) as http,
         ):
             yield OAuthBot(url, sender, h.slack, h.runtime, http)
-

@@ -15,7 +15,7 @@ from bot.sandbox.slack_oauth import Grant
 from bot.store.slack_tables import slack_metadata
 
 from .conftest import ENDING, RUNNING, OAuthBot
-from .test_workspaces import B, CB, tokens_used, watch
+from .test_workspaces import CB, B, tokens_used, watch
 
 ORG = "E0ORG"
 G1, G2 = "T0GRID1", "T0GRID2"
@@ -65,16 +65,21 @@ async def _expire_soon(bot: OAuthBot, team: str) -> None:
 async def test_rotating_tokens_are_renewed_before_use(oauth_bot: OAuthBot) -> None:
     await oauth_bot.install(Grant("T0ROT", rotate=True, expires_in=60))
     await watch(oauth_bot, ENDING, team="T0ROT", channel="C0ROT")  # Bolt renews it first
-    first, second = oauth_bot.slack.tokens_of("T0ROT")
+    _, second = oauth_bot.slack.tokens_of("T0ROT")
     assert tokens_used(oauth_bot, "C0ROT") == {second}
 
     await _expire_soon(oauth_bot, "T0ROT")
     await oauth_bot.sweep()  # the watcher renews it before the final reply
 
-    first_, second_, third = oauth_bot.slack.tokens_of("T0ROT")
-    final = [c for c in oauth_bot.slack.calls_to("chat.postMessage") if c.params["channel"] == "C0ROT"]
+    *_, third = oauth_bot.slack.tokens_of("T0ROT")
+    assert len(oauth_bot.slack.tokens_of("T0ROT")) == 3
+    final = [
+        c for c in oauth_bot.slack.calls_to("chat.postMessage") if c.params["channel"] == "C0ROT"
+    ]
     assert final[-1].token == third and "500" in oauth_bot.slack.messages("C0ROT")[-1].text
     stored = await oauth_bot.installation("T0ROT")
     assert stored is not None and stored.bot_token == third
-    refreshes = [c for c in oauth_bot.slack.calls_to("oauth.v2.access") if "refresh_token" in c.params]
+    refreshes = [
+        c for c in oauth_bot.slack.calls_to("oauth.v2.access") if "refresh_token" in c.params
+    ]
     assert len(refreshes) == 2

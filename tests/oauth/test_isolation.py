@@ -4,8 +4,8 @@ stop, refresh or see B's watch by any surface, even with B's channel, user and w
 from __future__ import annotations
 
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
-from bot.sandbox.slack_oauth import Grant
 from bot.sandbox.slack_interactions import block_action_body
+from bot.sandbox.slack_oauth import Grant
 from bot.sandbox.slack_payloads import (
     app_home_opened_body,
     app_mention_body,
@@ -13,7 +13,7 @@ from bot.sandbox.slack_payloads import (
 )
 
 from .conftest import RUNNING, OAuthBot
-from .test_workspaces import A, B, CB, watch
+from .test_workspaces import CB, A, B, watch
 
 SUFFIX = RUNNING[-5:]
 
@@ -53,7 +53,9 @@ async def test_workspace_a_cannot_reach_bs_watch_by_any_surface(oauth_bot: OAuth
     for action in (ACTION_REFRESH, ACTION_STOP):
         await _press(oauth_bot, action, mine.id, mine.card_ts)
     events = [
-        app_mention_body(text="<@U0DRSBOT> stop all", ts="1700000001.000001", team_id=A, channel_id=CB),
+        app_mention_body(
+            text="<@U0DRSBOT> stop all", ts="1700000001.000001", team_id=A, channel_id=CB
+        ),
         direct_message_body(text="list", ts="1700000002.000001", team_id=A),
         app_home_opened_body(team_id=A),
     ]

@@ -39,7 +39,10 @@ async def test_codes_buy_a_token_per_workspace_used_by_auth_test(standin: SlackS
     for token, team in ((a["access_token"], "T0A"), (b["access_token"], "T0B")):
         answer = await AsyncWebClient(token=str(token), base_url=standin.api_url).auth_test()
         assert answer["team_id"] == team
-    assert [c.token for c in standin.calls_to("auth.test")] == [a["access_token"], b["access_token"]]
+    assert [c.token for c in standin.calls_to("auth.test")] == [
+        a["access_token"],
+        b["access_token"],
+    ]
     with pytest.raises(SlackApiError) as spent:  # a code buys one token, once
         await _access(standin, code="code-a")
     assert spent.value.response["error"] == "invalid_code"
@@ -54,7 +57,9 @@ async def test_rotation_and_bad_client_and_revocation(standin: SlackStandIn) -> 
     )
     assert renewed["access_token"] != first["access_token"] and renewed["expires_in"] == 43200
     with pytest.raises(SlackApiError) as reused:
-        await _access(standin, grant_type="refresh_token", refresh_token=str(first["refresh_token"]))
+        await _access(
+            standin, grant_type="refresh_token", refresh_token=str(first["refresh_token"])
+        )
     assert reused.value.response["error"] == "invalid_refresh_token"
     with pytest.raises(SlackApiError) as bad:
         await AsyncWebClient(base_url=standin.api_url).oauth_v2_access(
