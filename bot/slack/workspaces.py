@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str | None, str | None]  # (enterprise_id, team_id); team None: an org-wide install
 ChatFactory = Callable[[str], Chat]
+CACHE_SECONDS = 300.0
 
 
 class InstalledWorkspaces:
@@ -40,7 +41,8 @@ class InstalledWorkspaces:
         self.rotator = rotator
         self.rotate_minutes = rotate_minutes
         self._chats: dict[str, Chat] = {}
-        self._installs: dict[Key, Installation] = {}
+        # Read again after CACHE_SECONDS: a reinstall (or another replica's rotation) shows.
+        self._installs: dict[Key, tuple[float, Installation]] = {}
 
     async def find(self, team_id: str, enterprise_id: str | None) -> Workspace:
         installation = await self._installation(team_id, enterprise_id)
@@ -55,16 +57,22 @@ class InstalledWorkspaces:
 
     async def forget(self, *, team_id: str | None, enterprise_id: str | None) -> None:
         """Delete the installation's rows (bots and installations) and cached tokens."""
-        for key in [k for k in self._installs if k == (enterprise_id, team_id)]:
-            gone = self._installs.pop(key)
+        whole_org = team_id is None and enterprise_id is not None
+        for key in [
+            k
+            for k in self._installs
+            if k == (enterprise_id, team_id) or (whole_org and k[0] == enterprise_id)
+        ]:
+            _, gone = self._installs.pop(key)
             self._chats.pop(gone.bot_token or "", None)
         await self.store.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         await self.store.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
 
     async def _installation(self, team_id: str, enterprise_id: str | None) -> Installation:
         key: Key = (enterprise_id, team_id)
-        cached = self._installs.get(key)
-        if cached is not None and not self._expiring(cached):
+        read_at, cached = self._installs.get(key, (0.0, None))
+        fresh = time.monotonic() - read_at < CACHE_SECONDS
+        if cached is not None and fresh and not self._expiring(cached):
             return cached
         found = await self._lookup(team_id, enterprise_id)
         if found is None or not found.bot_token:
@@ -72,7 +80,7 @@ class InstalledWorkspaces:
             where = f"workspace {team_id}" + (f" of org {enterprise_id}" if enterprise_id else "")
             raise SlackError(f"the app is not installed in {where}", error="not_installed")
         found = await self._rotated(found)
-        self._installs[key] = found
+        self._installs[key] = (time.monotonic(), found)
         return found
 
     async def _lookup(self, team_id: str, enterprise_id: str | None) -> Installation | None:

@@ -26,6 +26,9 @@ from bot.slack.app import build_app
 from bot.slack.workspaces import InstalledWorkspaces
 from bot.store.models import Watch
 from bot.watcher.sweep import Sweeper
+from tests.slack.live import live_bot  # the one-token bot, for comparison
+
+__all__ = ["live_bot"]
 
 RUNNING = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 ENDING = "0e0e0e0e-3333-4a5d-8dd6-cc44f78jb301"
