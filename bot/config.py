@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.config_oauth import oauth_problems
 from bot.domain.commands import DEFAULT_COMMAND, DEFAULT_LANGUAGE, Language
 from bot.errors import ConfigError
 from bot.slack.scopes import BOT_SCOPES
@@ -236,7 +237,7 @@ class Settings(BaseSettings):
 
     def slack_problems(self) -> list[str]:
         """What stops `serve` from talking to Slack (empty when it can)."""
-        problems: list[str] = oauth_problems(self)
+        problems = oauth_problems(self.slack_client_id, self.slack_client_secret is not None)
         token = self.slack_bot_token.get_secret_value() if self.slack_bot_token else ""
         if self.slack_client_id or self.slack_client_secret is not None:
             pass  # OAuth mode: each workspace's token comes from its installation
@@ -259,21 +260,6 @@ class Settings(BaseSettings):
                 "app's Basic Information page (needed in HTTP mode)."
             )
         return problems
-
-
-def oauth_problems(settings: Settings) -> list[str]:
-    """What is missing for OAuth installs when one of SLACK_CLIENT_ID/SECRET is set."""
-    if settings.slack_client_id and settings.slack_client_secret is None:
-        return [
-            "SLACK_CLIENT_SECRET is not set: OAuth installs need it with SLACK_CLIENT_ID "
-            "(Basic Information > App Credentials), or unset SLACK_CLIENT_ID."
-        ]
-    if settings.slack_client_secret is not None and not settings.slack_client_id:
-        return [
-            "SLACK_CLIENT_ID is not set: OAuth installs need it with SLACK_CLIENT_SECRET "
-            "(Basic Information > App Credentials), or unset SLACK_CLIENT_SECRET."
-        ]
-    return []
 
 
 def _describe(err: Mapping[str, Any]) -> str:

@@ -8,7 +8,8 @@ import asyncio
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings, oauth_problems
+from bot.config import Settings
+from bot.config_oauth import oauth_problems
 from bot.doctor import Check
 from bot.errors import StoreError
 from bot.store.db import make_engine, require_sqlite_folder, safe_url
@@ -16,7 +17,7 @@ from bot.store.slack_tables import INSTALLATIONS, slack_metadata
 
 
 def credentials_check(settings: Settings) -> Check:
-    problems = oauth_problems(settings)
+    problems = oauth_problems(settings.slack_client_id, settings.slack_client_secret is not None)
     if problems:
         return Check("slack oauth", False, " ".join(problems), "set both, or neither")
     return Check("slack oauth", True, "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set")
