@@ -238,6 +238,8 @@ async def serve(
                 " and /metrics" if settings.metrics_enabled else "",
                 config.port,
             )
+        if settings.oauth_enabled:
+            log.info("OAuth installs: GET /slack/install (many workspaces, tokens in the database)")
         await uvicorn.Server(config).serve()
     finally:
         await close()
