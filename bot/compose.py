@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.access.load import load_access
 from bot.clock import Clock, SystemClock
@@ -13,7 +14,7 @@ from bot.drs.factory import build_drs_client
 from bot.drs.retry import RetryPolicy
 from bot.metrics import Metrics
 from bot.proxy import Proxies
-from bot.runtime import Runtime
+from bot.runtime import Chat, Directory, Runtime
 from bot.slack.gateway import SlackGateway, build_web_client
 from bot.slack.usergroups import usergroup_members
 from bot.store.db import make_engine, make_sessionmaker, safe_url
@@ -62,7 +63,25 @@ async def build_runtime(
         project_id=settings.drs_project_id or "",
         metrics=metrics,
         access=access,
+        workspaces=workspace_directory(settings, engine, metrics, proxy),
     )
+
+
+def workspace_directory(
+    settings: Settings, engine: AsyncEngine, metrics: Metrics, proxy: str | None
+) -> Directory | None:
+    """OAuth mode: each workspace's Chat on its installation's token (None: one token)."""
+    if not settings.oauth_enabled:
+        return None
+    from bot.slack.oauth import build_directory
+
+    def make_chat(token: str) -> Chat:
+        client = build_web_client(
+            token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429
+        )
+        return SlackGateway(client, observe=metrics.slack_call)
+
+    return build_directory(settings, engine, make_chat)
 
 
 async def close_runtime(runtime: Runtime) -> None:

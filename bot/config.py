@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.config_oauth import oauth_problems
 from bot.domain.commands import DEFAULT_COMMAND, DEFAULT_LANGUAGE, Language
 from bot.errors import ConfigError
+from bot.slack.scopes import BOT_SCOPES
 
 DEFAULT_DATABASE_URL = "sqlite:///drs_bot.sqlite3"
 
@@ -21,6 +23,7 @@ _SECRET_FIELDS = {
     "slack_bot_token",
     "slack_signing_secret",
     "slack_app_token",
+    "slack_client_secret",
     "drs_auth_token",
     "huaweicloud_sdk_ak",
     "huaweicloud_sdk_sk",
@@ -63,6 +66,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = DEFAULT_COMMAND
+    # OAuth installs in many workspaces (bot.slack.oauth): on when both are set.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_redirect_uri: str | None = None
+    slack_scopes: str = ",".join(BOT_SCOPES)
 
     # DRS
     drs_region: str | None = None
@@ -127,7 +135,7 @@ class Settings(BaseSettings):
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if value is not None else None
 
-    @field_validator("drs_endpoint", "iam_endpoint", "slack_api_url")
+    @field_validator("drs_endpoint", "iam_endpoint", "slack_api_url", "slack_redirect_uri")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -226,11 +234,18 @@ class Settings(BaseSettings):
                 problems.append("IAM_ENDPOINT cannot be derived: set DRS_REGION or IAM_ENDPOINT.")
         return problems
 
+    @property
+    def oauth_enabled(self) -> bool:
+        """Installs in many workspaces (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set)."""
+        return bool(self.slack_client_id) and self.slack_client_secret is not None
+
     def slack_problems(self) -> list[str]:
         """What stops `serve` from talking to Slack (empty when it can)."""
-        problems: list[str] = []
+        problems = oauth_problems(self.slack_client_id, self.slack_client_secret is not None)
         token = self.slack_bot_token.get_secret_value() if self.slack_bot_token else ""
-        if not token:
+        if self.slack_client_id or self.slack_client_secret is not None:
+            pass  # OAuth mode: each workspace's token comes from its installation
+        elif not token:
             problems.append(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from "
                 "your Slack app's OAuth & Permissions page."

@@ -48,6 +48,10 @@ class Check:
 
 async def slack_checks(settings: Settings) -> list[Check]:
     """The bot token (auth.test) and the scopes granted to it, against what the app asks for."""
+    if settings.slack_client_id or settings.slack_client_secret is not None:
+        from bot.slack.oauth_doctor import oauth_checks  # OAuth mode: tokens are per workspace
+
+        return await oauth_checks(settings)
     token = settings.slack_bot_token
     if token is None or not token.get_secret_value().startswith("xoxb-"):
         fix = "set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-...), OAuth & Permissions"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import uuid
@@ -74,6 +75,27 @@ class Chat(Protocol):
         """Release connections."""
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """One installed workspace as the bot reaches it: its Chat (its token) and its bot user."""
+
+    chat: Chat
+    bot_user_id: str | None = None
+
+
+class Directory(Protocol):
+    """Each workspace's Chat, bound to its installation's bot token (OAuth mode)."""
+
+    async def find(self, team_id: str, enterprise_id: str | None) -> Workspace:
+        """The workspace's Chat; a `SlackError` (`not_installed`) when it has no installation."""
+
+    def with_token(self, token: str, bot_user_id: str | None) -> Workspace:
+        """A Chat on a token Bolt already authorized for this request."""
+
+    async def forget(self, *, team_id: str | None, enterprise_id: str | None) -> None:
+        """Drop the workspace's installation and tokens (uninstalled or revoked)."""
+
+
 def replica_name() -> str:
     """A name for this process that other replicas see on the leases it holds."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -96,6 +118,30 @@ class Runtime:
     home_published: dict[tuple[str, str], datetime] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
     access: AccessGate = field(default_factory=AccessGate)  # open unless ACCESS_POLICY is set
+    # OAuth mode: every workspace's token (None: one workspace, `slack` is its Chat).
+    workspaces: Directory | None = None
+    # The Enterprise Grid org of the workspace this (scoped) runtime serves, if any.
+    enterprise_id: str | None = None
+
+    async def for_workspace(self, team_id: str, enterprise_id: str | None = None) -> Runtime:
+        """This runtime speaking as the workspace's installation (itself in one-token mode)."""
+        if self.workspaces is None:
+            return self
+        found = await self.workspaces.find(team_id, enterprise_id)
+        return self.scoped(found, enterprise_id)
+
+    def scoped(self, workspace: Workspace, enterprise_id: str | None) -> Runtime:
+        """A copy that posts with `workspace`'s Chat; it shares the store, clock and metrics."""
+        return dataclasses.replace(
+            self,
+            slack=workspace.chat,
+            bot_user_id=workspace.bot_user_id,
+            enterprise_id=enterprise_id,
+        )
+
+    async def chat_for(self, team_id: str, enterprise_id: str | None = None) -> Chat:
+        """The Chat bound to the workspace's bot token (`slack` in one-token mode)."""
+        return (await self.for_workspace(team_id, enterprise_id)).slack
 
     @property
     def command(self) -> str:

@@ -35,6 +35,7 @@ from bot.slack.socket_mode import Backoff, SocketLink
 from bot.store.db import ping
 
 log = logging.getLogger(__name__)
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
 
 class WatcherLike(Protocol):
@@ -86,6 +87,8 @@ def build_web(
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    if rt.settings.oauth_enabled:  # Bolt's install page and OAuth redirect (bot.slack.oauth)
+        routes += [Route(p, handler.handle, methods=["GET"]) for p in OAUTH_PATHS]
     if rt.settings.metrics_enabled:
         routes.append(Route("/metrics", metrics_endpoint(rt), methods=["GET"]))
     return Starlette(
@@ -122,7 +125,8 @@ def background(
         if link is not None:
             link.start()
         learning = None
-        if rt.bot_user_id is None:  # known already when whoever built the runtime set it
+        # known already when whoever built the runtime set it; OAuth mode: per workspace
+        if rt.bot_user_id is None and rt.workspaces is None:
             learning = asyncio.get_running_loop().create_task(learn_bot_user(rt))
         try:
             yield
@@ -238,6 +242,8 @@ async def serve(
                 " and /metrics" if settings.metrics_enabled else "",
                 config.port,
             )
+        if settings.oauth_enabled:
+            log.info("OAuth installs: GET /slack/install (many workspaces, tokens in the database)")
         await uvicorn.Server(config).serve()
     finally:
         await close()

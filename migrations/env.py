@@ -15,9 +15,11 @@ from sqlalchemy.engine import Connection
 from bot.config import DEFAULT_DATABASE_URL
 from bot.store.db import make_engine
 from bot.store.models import Base
+from bot.store.slack_tables import slack_metadata
 
 config = context.config
-target_metadata = Base.metadata
+# slack_sdk's OAuth stores own their tables' shape; our migrations create them.
+target_metadata = [Base.metadata, slack_metadata()]
 
 
 def _configure(connection: Connection) -> None:

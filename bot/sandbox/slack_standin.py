@@ -14,8 +14,9 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.sandbox.http_plumbing import bearer, read_params, serve_on_loopback
-from bot.sandbox.slack_files import SlackFiles, StoredFile
+from bot.sandbox.slack_files import StoredFile
 from bot.sandbox.slack_methods import decode_blocks, truthy
+from bot.sandbox.slack_oauth import SlackOAuth, basic_auth
 from bot.sandbox.slack_state import (
     Call,
     Channel,
@@ -58,7 +59,7 @@ class _ResponseUrl:
     posts: int = 0
 
 
-class SlackStandIn(SlackFiles):
+class SlackStandIn(SlackOAuth):
     """Slack's Web API as far as the bot uses it, recording every call (an async context manager).
 
     `api_url` is what `AsyncWebClient(base_url=...)` and `SLACK_API_URL` take. Unknown channels
@@ -275,7 +276,7 @@ class SlackStandIn(SlackFiles):
         params = await read_params(request)
         token = bearer(request) or str(params.pop("token", "") or "")
         params.pop("token", None)
-        call = Call(method, params, self._clock.now())
+        call = Call(method, params, self._clock.now(), token=token)
         fault = self._take_fault(method)
         if fault is not None:
             call.status, call.error = fault.status, fault.error
@@ -284,14 +285,17 @@ class SlackStandIn(SlackFiles):
             return web.json_response(
                 {"ok": False, "error": fault.error}, status=fault.status, headers=headers
             )
-        if not token:
-            result: dict[str, Any] = {"ok": False, "error": "not_authed"}
-        elif token != self.method_tokens.get(method, self.bot_token):
-            result = {"ok": False, "error": "invalid_auth"}
+        if method == "oauth.v2.access":
+            result: dict[str, Any] = self.oauth_v2_access(params, basic_auth(request))
+        elif not token:
+            result = {"ok": False, "error": "not_authed"}
+        elif token != self.method_tokens.get(method, self.bot_token) and self.token_error(token):
+            result = {"ok": False, "error": self.token_error(token)}
         elif method not in self._handlers:
             result = {"ok": False, "error": "unknown_method"}
         else:
-            result = await self._handlers[method](params)
+            granted_test = self.auth_test_for(token) if method == "auth.test" else None
+            result = granted_test or await self._handlers[method](params)
         call.error = None if result.get("ok") else str(result.get("error"))
         self._record(call)
         granted = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}

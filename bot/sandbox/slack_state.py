@@ -21,6 +21,7 @@ class Call:
     status: int = 200
     error: str | None = None  # Slack's `error` when the answer was not ok
     url_key: str | None = None  # which response_url, for method "response_url"
+    token: str = ""  # the token the call came with (which workspace's, in OAuth mode)
 
     @property
     def ok(self) -> bool:

@@ -18,7 +18,10 @@ from bot.runtime import Runtime
 from bot.slack.gateway import build_web_client
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.context import log_request_context, provide_runtime
+from bot.slack.listeners.installs import register as register_installs
+from bot.slack.oauth import oauth_settings
 from bot.slack.replay import ReplayGuard
+from bot.slack.workspaces import InstalledWorkspaces
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def build_app(rt: Runtime) -> AsyncApp:
         client=build_web_client(
             token, api_url, proxy=Proxies.from_settings(rt.settings).for_url(api_url)
         ),
-        authorize=token_authorizer(rt, token),
+        **authorization(rt, token),
         signing_secret=secret.get_secret_value() if secret else "",
         # Listeners ack first and keep working after the HTTP answer has gone back to Slack.
         process_before_response=False,
@@ -52,6 +55,7 @@ def build_app(rt: Runtime) -> AsyncApp:
     app.use(provide_runtime(rt))
     app.use(log_request_context)
     register_listeners(app, command=rt.command)
+    register_installs(app)
     app.error(log_unhandled)
     return app
 
@@ -67,6 +71,16 @@ class QuietTokenWarnings(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.getMessage() not in self.WARNINGS
+
+
+def authorization(rt: Runtime, token: str) -> dict[str, Any]:
+    """AsyncApp's arguments for who a request speaks as: OAuth installs, else the one token."""
+    if isinstance(rt.workspaces, InstalledWorkspaces):
+        return {
+            "oauth_settings": oauth_settings(rt.settings, rt.workspaces),
+            "installation_store": rt.workspaces.store,
+        }
+    return {"authorize": token_authorizer(rt, token)}
 
 
 def token_authorizer(rt: Runtime, token: str) -> Authorize:

@@ -1,4 +1,4 @@
-"""The bot token scopes the app asks for (manifest.yml's `oauth_config.scopes.bot`)."""
+"""The bot token scopes and bot events the app asks for (manifest.yml's scopes and bot_events)."""
 
 from __future__ import annotations
 
@@ -14,4 +14,14 @@ BOT_SCOPES = (
     "links:read",
     "links:write",
     "usergroups:read",  # the access policy's `usergroups` rules: who is in a group
+)
+
+# manifest.yml's `settings.event_subscriptions.bot_events`; the two last end a workspace's watches.
+BOT_EVENTS = (
+    "app_mention",
+    "message.im",
+    "app_home_opened",
+    "link_shared",
+    "app_uninstalled",
+    "tokens_revoked",
 )

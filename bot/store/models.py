@@ -221,6 +221,8 @@ class Watch(Base):
     told: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The file a person uploaded from Slack to start this watch (shown on the card), if any.
     uploaded_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The Enterprise Grid org of the workspace the watch was made in (its token may be the org's).
+    enterprise_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime]
 
     # Always loaded with the watch (one row, joined): async sessions cannot lazy-load.

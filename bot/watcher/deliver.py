@@ -221,7 +221,8 @@ async def deliver_plans(
     waiting.inc(len(plans))
     for watch, told, decision in plans:
         try:
-            delivery = WatchDelivery(rt, watch, job, obs=obs, now=now, config=config, tx=tx)
+            home_rt = await rt.for_workspace(watch.team_id, watch.enterprise_id)  # its token
+            delivery = WatchDelivery(home_rt, watch, job, obs=obs, now=now, config=config, tx=tx)
             with log_context(
                 job_id=job.job_id,
                 watch_id=watch.id,

@@ -69,7 +69,8 @@ async def _show_name(rt: Runtime, writer: Writer, polled_job_id: int) -> None:
                 continue
             view = card_view(watch, watch.polled_job)
             try:
-                await rt.slack.update(watch.card_channel, watch.card_ts, watch_card(view))
+                chat = await rt.chat_for(watch.team_id, watch.enterprise_id)
+                await chat.update(watch.card_channel, watch.card_ts, watch_card(view))
             except SlackError as exc:  # the next card edit carries the name anyway
                 log.info("watch %s: card not renamed: %s", watch.id, exc)
     finally:

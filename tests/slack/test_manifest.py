@@ -20,3 +20,13 @@ def test_the_manifest_subscribes_to_every_surface_with_its_scopes() -> None:
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"]
     assert set(manifest["features"]["unfurl_domains"]) == CONSOLE_HOSTS
+
+
+def test_the_manifest_asks_for_exactly_the_bot_events_scopes_py_lists() -> None:
+    from bot.slack.scopes import BOT_EVENTS
+
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert sorted(events) == sorted(BOT_EVENTS)
+    redirects = manifest["oauth_config"]["redirect_urls"]
+    assert [u.rsplit("/", 2)[-2:] for u in redirects] == [["slack", "oauth_redirect"]]

@@ -17,13 +17,20 @@ Middleware = Callable[[AsyncBoltContext, Callable[[], Awaitable[None]]], Awaitab
 
 
 def provide_runtime(rt: Runtime) -> Middleware:
-    """A Bolt middleware that puts `rt` into every request's context, for `runtime_of`."""
+    """A Bolt middleware that puts `rt` into every request's context, for `runtime_of`.
+
+    In OAuth mode the runtime put there speaks as the request's workspace: its Chat uses the
+    bot token Bolt authorized the request with.
+    """
 
     async def attach_runtime(
         context: AsyncBoltContext,
         next_: Callable[[], Awaitable[None]],  # Bolt passes arguments by name
     ) -> None:
         context[RUNTIME] = rt
+        if rt.workspaces is not None and context.bot_token:
+            found = rt.workspaces.with_token(context.bot_token, context.bot_user_id)
+            context[RUNTIME] = rt.scoped(found, context.enterprise_id)
         await next_()
 
     return attach_runtime
