@@ -15,7 +15,6 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from bot.config_oauth import oauth_problems
 from bot.domain.commands import DEFAULT_COMMAND, DEFAULT_LANGUAGE, Language
 from bot.errors import ConfigError
-from bot.slack.scopes import BOT_SCOPES
 
 DEFAULT_DATABASE_URL = "sqlite:///drs_bot.sqlite3"
 
@@ -70,7 +69,7 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_redirect_uri: str | None = None
-    slack_scopes: str = ",".join(BOT_SCOPES)
+    slack_scopes: str = ""  # empty: manifest.yml's bot scopes (bot.slack.scopes.BOT_SCOPES)
 
     # DRS
     drs_region: str | None = None

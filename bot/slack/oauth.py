@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.proxy import Proxies
 from bot.runtime import Chat
 from bot.slack.gateway import build_web_client
+from bot.slack.scopes import BOT_SCOPES
 from bot.slack.workspaces import InstalledWorkspaces
 from bot.store.slack_tables import BOTS, INSTALLATIONS, STATES
 
@@ -69,7 +70,8 @@ def oauth_settings(settings: Settings, workspaces: InstalledWorkspaces) -> Async
     return AsyncOAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
-        scopes=[s.strip() for s in settings.slack_scopes.split(",") if s.strip()],
+        scopes=[s.strip() for s in settings.slack_scopes.split(",") if s.strip()]
+        or list(BOT_SCOPES),
         user_scopes=[],
         redirect_uri=settings.slack_redirect_uri,
         installation_store=store,
@@ -79,3 +81,8 @@ def oauth_settings(settings: Settings, workspaces: InstalledWorkspaces) -> Async
         ),
         state_expiration_seconds=STATE_SECONDS,
     )
+
+
+def _scopes(setting: str) -> list[str]:
+    """SLACK_SCOPES as a list; empty means the manifest's bot scopes."""
+    return [s.strip() for s in setting.split(",") if s.strip()] or list(BOT_SCOPES)
