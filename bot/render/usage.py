@@ -92,3 +92,27 @@ def command_form(command_name: str, *, bot_user_id: str | None, in_thread: bool)
 def with_mention(mrkdwn: str, bot_user_id: str | None) -> str:
     """Put the bot's mention where a usage line marked it (`MENTION_MARK`), after escaping."""
     return mrkdwn.replace(MENTION_MARK, mention_form(bot_user_id))
+
+
+def config_usage(quoted: str, form: Form) -> str:
+    """`config` followed by something it does not take."""
+    return (
+        f"`config` does not take {quoted}. Right form: {form('config')} to see this channel's "
+        f"settings, {form('config lang zh-cn')} (or `en-us`), or "
+        f"{form('config region ap-southeast-1')}."
+    )
+
+
+def config_unknown_language(quoted: str, known: Sequence[str], form: Form) -> str:
+    values = " or ".join(f"`{value}`" for value in known)
+    return (
+        f"{quoted} is not a language I write; use {values}. "
+        f"Right form: {form('config lang zh-cn')}."
+    )
+
+
+def config_bad_region(quoted: str, form: Form) -> str:
+    return (
+        f"{quoted} is not a region: a region looks like `ap-southeast-1` or `cn-north-4`. "
+        f"Right form: {form('config region ap-southeast-1')}."
+    )

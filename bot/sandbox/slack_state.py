@@ -131,6 +131,7 @@ class SlackState:
         self.reaction_map: dict[tuple[str, str], list[str]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}  # user -> the Home view last published
         self.unfurls: list[Unfurl] = []
+        self.locales: dict[str, str] = {}  # user -> Slack locale (`zh-CN`); users.info shows it
         self._listeners: list[Callable[[Call], None]] = []
         self._seq = itertools.count(1)
 

@@ -13,4 +13,5 @@ BOT_SCOPES = (
     "im:history",
     "links:read",
     "links:write",
+    "users:read",  # users.info with include_locale: private answers in the reader's language
 )
