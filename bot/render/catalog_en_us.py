@@ -289,4 +289,127 @@ MESSAGES: dict[str, str] = {
     "config.region.changed": (
         "This channel's DRS region is now {region}. `{cmd} config` shows the channel's settings."
     ),
+    # Lists, usage lines and "right form" sentences (bot.render.text, bot.render.usage).
+    "list.or": "{first} or {second}",
+    "usage.stop.slash": "{one} or {all}",
+    "usage.line": (
+        "Usage: {watch} to watch (up to {max_jobs} jobs), {status} "
+        "for a private one-off check, {stop}, {list}, {help}. "
+        "Options for watching and status: `--type column`, {langs}."
+    ),
+    "usage.did_you_mean": (
+        "{quoted} is not a command I know; did you mean `{verb}`? Right form: {form}."
+    ),
+    "usage.option_needs_value": "The option {quoted} needs a value. Right form: {form}.",
+    "usage.unknown_option": (
+        "Unknown option {quoted}: the options are `--type column` and "
+        "`--lang {languages}` (and `--level`, `--mapping` for `template` and "
+        "`upload`). Right form: {form}."
+    ),
+    "usage.unknown_type": (
+        "{quoted} is not a known `--type`; the only type is `column` (leave the option "
+        "out for the default). Right form: {form}."
+    ),
+    "usage.unknown_value": "{quoted} is not a known `{option}`; use {values}. Right form: {form}.",
+    "usage.takes.template": (
+        "`{option}` does not apply to `{verb}`; it takes `--level` and `--lang`."
+    ),
+    "usage.takes.upload": (
+        "`{option}` does not apply to `{verb}`; it takes `--level`, `--mapping`, `--lang`."
+    ),
+    "usage.takes.watch": "`{option}` does not apply to `{verb}`; it takes `--type` and `--lang`.",
+    "usage.option_twice": "The option {quoted} is given twice with different values; give it once.",
+    "usage.no_options": (
+        "`{verb}` takes no options (`--type` and `--lang` apply to watching and status). "
+        "Right form: {form}."
+    ),
+    "usage.config": (
+        "`config` does not take {quoted}. Right form: {show} to see this channel's "
+        "settings, {language} (or `en-us`), or {region}."
+    ),
+    "usage.config.language": (
+        "{quoted} is not a language I write; use {values}. Right form: {form}."
+    ),
+    "usage.config.region": (
+        "{quoted} is not a region: a region looks like `ap-southeast-1` or `cn-north-4`. "
+        "Right form: {form}."
+    ),
+    # The App Home (bot.render.home).
+    "home.heading": "*Your watches*",
+    "home.none": "You are not watching any DRS job right now.",
+    "home.ended": "*Recently ended*",
+    "home.checked": "checked {when}",
+    "home.not_checked": "not checked yet",
+    "home.stop": "Stop",
+    "home.outcome.succeeded": "succeeded",
+    "home.outcome.failed": "failed",
+    "home.outcome.not_found": "not found",
+    "home.outcome.stopped": "stopped",
+    "home.outcome.expired": "reached its time limit",
+    "home.outcome.undeliverable": "could no longer post",
+    "home.outcome.active": "active",
+    "home.outcome.ended": "ended",
+    "home.how_to": (
+        "*How to watch a job:* `{cmd} JOB_ID` in a channel, {bot} "
+        "`watch JOB_ID` in a thread, "
+        "or send me the job ID (or a DRS console link) here in Messages. "
+        "`status JOB_ID` checks once; `stop JOB_ID` ends a watch."
+    ),
+    # Link previews (bot.render.unfurls).
+    "unfurl.watch": "Watch in thread",
+    "unfurl.heading": "*DRS template import* {job_id}",
+    "unfurl.checked": "Checked {when} · not watched",
+    "unfurl.other_region": (
+        "{job} is in region {region}; this bot reads DRS in region {ours}, "
+        "so it cannot show this job."
+    ),
+    "unfurl.other_region.one": (
+        "{job} is in region {region}; this bot reads DRS in one region, so it cannot show this job."
+    ),
+    "unfurl.other_region.push": "DRS {job_id}: another region ({region})",
+    # Template files (bot.render.files).
+    "files.template": (
+        "Blank object import template for `{job_id}`. Fill it in, then send it back "
+        "here: attach the file to a message saying {bot} `upload {job_id}`."
+    ),
+    "files.template_not_fetched": ":x: Could not get the template of `{job_id}`",
+    "files.template_not_posted": ":x: Could not post the template of `{job_id}` here: {detail}",
+    "files.needs_a_file": (
+        ":paperclip: Attach the filled template to the message that says {bot} "
+        "`upload {job_id}` (one file: .xlsx, .xls, .json, .txt or .zip). "
+        "Nothing was sent to DRS."
+    ),
+    "files.one_at_a_time": (
+        ":paperclip: That message carries {count} files; DRS takes one template at a time. "
+        "Send each in its own message. Nothing was sent to DRS."
+    ),
+    "files.refused.drs": "DRS did not take {name}",
+    "files.refused.upload": "Could not upload {name} to DRS",
+    "files.refused.not_uploaded": "{name} was not uploaded",
+    "files.interrupted": (
+        ":warning: The upload of {name} to `{job_id}` was interrupted "
+        "(the bot restarted) and is not repeated: it may or may not have reached DRS. Check "
+        "with `status {job_id}`, and upload the file again if DRS did not get it."
+    ),
+    "files.result": "Import result of `{job}`, with each error marked.",
+    "files.result.row": "• row {row}: {text}",
+    "files.result.errors.one": "{head} 1 row carries an error:",
+    "files.result.errors.many": "{head} {total} rows carry an error:",
+    "files.result.errors.first.one": "{head} 1 row carries an error (first {shown} shown):",
+    "files.result.errors.first.many": "{head} {total} rows carry an error (first {shown} shown):",
+    "files.result.errors.column.one": "{head} 1 row carries an error in {column}:",
+    "files.result.errors.column.many": "{head} {total} rows carry an error in {column}:",
+    "files.result.errors.column.first.one": (
+        "{head} 1 row carries an error in {column} (first {shown} shown):"
+    ),
+    "files.result.errors.column.first.many": (
+        "{head} {total} rows carry an error in {column} (first {shown} shown):"
+    ),
+    "files.result_not_fetched": (
+        "The marked result of `{job_id}` could not be fetched; get it from the "
+        "DRS console: the job > Object import > Import result > Download (the file with each "
+        "error marked)."
+    ),
+    # Engines and directions (bot.render.jobs).
+    "jobs.out_of_cloud": "{engines}, out of the cloud",
 }

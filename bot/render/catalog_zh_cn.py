@@ -255,4 +255,111 @@ MESSAGES: dict[str, str] = {
         "这里新建的监视也使用它，除非指定 `--lang`。改回英语：`{cmd} config lang en-us`。"
     ),
     "config.region.changed": "此频道的 DRS 区域现在是 {region}。`{cmd} config` 显示此频道的设置。",
+    # Lists, usage lines and "right form" sentences (bot.render.text, bot.render.usage).
+    "list.or": "{first} 或 {second}",
+    "usage.stop.slash": "{one} 或 {all}",
+    "usage.line": (
+        "用法：{watch} 监视（最多 {max_jobs} 个任务），{status} 私下查询一次，"
+        "{stop}，{list}，{help}。监视和 status 的选项：`--type column`，{langs}。"
+    ),
+    "usage.did_you_mean": "{quoted} 不是我认识的命令；你是想用 `{verb}` 吗？正确写法：{form}。",
+    "usage.option_needs_value": "选项 {quoted} 需要一个值。正确写法：{form}。",
+    "usage.unknown_option": (
+        "未知选项 {quoted}：可用的选项是 `--type column` 和 `--lang {languages}`"
+        "（`template` 和 `upload` 还有 `--level`、`--mapping`）。正确写法：{form}。"
+    ),
+    "usage.unknown_type": (
+        "{quoted} 不是已知的 `--type`；唯一的类型是 `column`（默认值请省略该选项）。"
+        "正确写法：{form}。"
+    ),
+    "usage.unknown_value": "{quoted} 不是已知的 `{option}`；请使用 {values}。正确写法：{form}。",
+    "usage.takes.template": "`{option}` 不适用于 `{verb}`；它接受 `--level` 和 `--lang`。",
+    "usage.takes.upload": "`{option}` 不适用于 `{verb}`；它接受 `--level`、`--mapping`、`--lang`。",
+    "usage.takes.watch": "`{option}` 不适用于 `{verb}`；它接受 `--type` 和 `--lang`。",
+    "usage.option_twice": "选项 {quoted} 给了两次且值不同；请只给一次。",
+    "usage.no_options": (
+        "`{verb}` 不接受选项（`--type` 和 `--lang` 用于监视和 status）。正确写法：{form}。"
+    ),
+    "usage.config": (
+        "`config` 不接受 {quoted}。正确写法：{show} 查看此频道的设置，"
+        "{language}（或 `en-us`），或 {region}。"
+    ),
+    "usage.config.language": "{quoted} 不是我使用的语言；请使用 {values}。正确写法：{form}。",
+    "usage.config.region": (
+        "{quoted} 不是区域：区域形如 `ap-southeast-1` 或 `cn-north-4`。正确写法：{form}。"
+    ),
+    # The App Home (bot.render.home).
+    "home.heading": "*你的监视*",
+    "home.none": "你目前没有监视任何 DRS 任务。",
+    "home.ended": "*最近结束*",
+    "home.checked": "查询于 {when}",
+    "home.not_checked": "尚未查询",
+    "home.stop": "停止",
+    "home.outcome.succeeded": "已成功",
+    "home.outcome.failed": "已失败",
+    "home.outcome.not_found": "找不到",
+    "home.outcome.stopped": "已停止",
+    "home.outcome.expired": "达到时间上限",
+    "home.outcome.undeliverable": "无法再发消息",
+    "home.outcome.active": "进行中",
+    "home.outcome.ended": "已结束",
+    "home.how_to": (
+        "*如何监视任务：* 在频道中用 `{cmd} JOB_ID`，在话题中用 {bot} `watch JOB_ID`，"
+        "或在这里的消息中直接发给我任务 ID（或 DRS 控制台链接）。"
+        "`status JOB_ID` 查询一次；`stop JOB_ID` 结束监视。"
+    ),
+    # Link previews (bot.render.unfurls).
+    "unfurl.watch": "在话题中监视",
+    "unfurl.heading": "*DRS 模板导入* {job_id}",
+    "unfurl.checked": "查询于 {when} · 未监视",
+    "unfurl.other_region": (
+        "{job} 位于区域 {region}；此机器人读取的是区域 {ours} 的 DRS，无法显示此任务。"
+    ),
+    "unfurl.other_region.one": (
+        "{job} 位于区域 {region}；此机器人只读取一个区域的 DRS，无法显示此任务。"
+    ),
+    "unfurl.other_region.push": "DRS {job_id}：其他区域（{region}）",
+    # Template files (bot.render.files).
+    "files.template": (
+        "`{job_id}` 的空白对象导入模板。填好后发回这里："
+        "把文件附在写有 {bot} `upload {job_id}` 的消息上。"
+    ),
+    "files.template_not_fetched": ":x: 无法获取 `{job_id}` 的模板",
+    "files.template_not_posted": ":x: 无法在这里发出 `{job_id}` 的模板：{detail}",
+    "files.needs_a_file": (
+        ":paperclip: 请把填好的模板附在写有 {bot} `upload {job_id}` 的消息上"
+        "（一个文件：.xlsx、.xls、.json、.txt 或 .zip）。没有向 DRS 发送任何内容。"
+    ),
+    "files.one_at_a_time": (
+        ":paperclip: 那条消息带有 {count} 个文件；DRS 一次只接受一个模板。"
+        "请每条消息发一个。没有向 DRS 发送任何内容。"
+    ),
+    "files.refused.drs": "DRS 没有接受 {name}",
+    "files.refused.upload": "无法把 {name} 上传到 DRS",
+    "files.refused.not_uploaded": "{name} 未上传",
+    "files.interrupted": (
+        ":warning: {name} 上传到 `{job_id}` 时被中断（机器人重启），不会重试："
+        "它可能已到达 DRS，也可能没有。请用 `status {job_id}` 检查，"
+        "如果 DRS 没有收到，请重新上传文件。"
+    ),
+    "files.result": "`{job}` 的导入结果，每个错误都已标出。",
+    "files.result.row": "• 第 {row} 行：{text}",
+    "files.result.errors.one": "{head} 1 行有错误：",
+    "files.result.errors.many": "{head} {total} 行有错误：",
+    "files.result.errors.first.one": "{head} 1 行有错误（显示前 {shown} 个）：",
+    "files.result.errors.first.many": "{head} {total} 行有错误（显示前 {shown} 个）：",
+    "files.result.errors.column.one": "{head} 1 行在 {column} 中有错误：",
+    "files.result.errors.column.many": "{head} {total} 行在 {column} 中有错误：",
+    "files.result.errors.column.first.one": (
+        "{head} 1 行在 {column} 中有错误（显示前 {shown} 个）："
+    ),
+    "files.result.errors.column.first.many": (
+        "{head} {total} 行在 {column} 中有错误（显示前 {shown} 个）："
+    ),
+    "files.result_not_fetched": (
+        "无法获取 `{job_id}` 的标记结果；请在 DRS 控制台获取："
+        "任务 > 对象导入 > 导入结果 > 下载（每个错误都已标出的文件）。"
+    ),
+    # Engines and directions (bot.render.jobs).
+    "jobs.out_of_cloud": "{engines}，出云",
 }

@@ -90,6 +90,16 @@ def users_line(users: Sequence[str], limit: int = 8, *, lang: Language = EN) -> 
     return t(lang, "users.more", users=shown, more=more) if more > 0 else shown
 
 
+def or_list(items: Sequence[str], *, lang: Language = EN) -> str:
+    """`a or b or c` (`a 或 b 或 c`): a list of alternatives, joined by the language's word."""
+    if not items:
+        return ""
+    joined = items[0]
+    for item in items[1:]:
+        joined = t(lang, "list.or", first=joined, second=item)
+    return joined
+
+
 def mentions(users: Iterable[str | None]) -> str:
     """`<@U1> <@U2>`, each user once; anything not a user ID is dropped (it would not ping)."""
     seen: list[str] = []
