@@ -82,7 +82,8 @@ def help_in_thread(
         example=EXAMPLE_JOB_ID,
     )
     channel = t(lang, "help.thread.channel", cmd=escape(command_name))
-    blocks = [section(commands), section(options), section(channel)]
+    config = t(lang, "help.thread.config", bot=bot)
+    blocks = [section(commands), section(options), section(config), section(channel)]
     return Message(clip(text, MAX_TEXT), blocks)
 
 

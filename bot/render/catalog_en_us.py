@@ -412,4 +412,8 @@ MESSAGES: dict[str, str] = {
     ),
     # Engines and directions (bot.render.jobs).
     "jobs.out_of_cloud": "{engines}, out of the cloud",
+    "help.thread.config": (
+        "*Channel settings* {bot} `config` shows them; {bot} `config lang zh-cn` (or `en-us`) "
+        "sets the language of this channel's messages; {bot} `config region REGION` its region."
+    ),
 }

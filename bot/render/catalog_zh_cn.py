@@ -362,4 +362,8 @@ MESSAGES: dict[str, str] = {
     ),
     # Engines and directions (bot.render.jobs).
     "jobs.out_of_cloud": "{engines}，出云",
+    "help.thread.config": (
+        "*频道设置* {bot} `config` 显示设置；{bot} `config lang zh-cn`（或 `en-us`）"
+        "设置此频道消息的语言；{bot} `config region REGION` 设置区域。"
+    ),
 }

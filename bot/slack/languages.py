@@ -4,6 +4,10 @@ private answers (their Slack locale when known, else the channel's setting, else
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.domain.commands import Language
 from bot.locales import user_locale
 from bot.render.catalog import language_of
@@ -11,11 +15,18 @@ from bot.runtime import Runtime
 from bot.slack.posting import Place
 from bot.store.channels import channel_settings
 
+log = logging.getLogger(__name__)
+
 
 async def channel_language(rt: Runtime, *, team_id: str, channel_id: str) -> Language | None:
-    """The language set with `config lang` in this channel, if any."""
-    async with rt.sessions() as session:
-        found = await channel_settings(session, team_id=team_id, channel_id=channel_id)
+    """The language set with `config lang` in this channel, if any (None, too, when the
+    database cannot say: an answer in the default language beats no answer)."""
+    try:
+        async with rt.sessions() as session:
+            found = await channel_settings(session, team_id=team_id, channel_id=channel_id)
+    except SQLAlchemyError as exc:
+        log.warning("channel %s: language not read: %s", channel_id, type(exc).__name__)
+        return None
     return found.language
 
 
