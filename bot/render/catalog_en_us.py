@@ -281,8 +281,13 @@ MESSAGES: dict[str, str] = {
         "This channel now gets the bot's messages in {name}; new watches here follow it "
         "unless `--lang` is given. Back with `{cmd} config lang en-us`."
     ),
+    "config.language.changed.watch": (
+        "This channel now gets the bot's messages in {name}, including the watch already "
+        "running here; new watches here follow it unless `--lang` is given. "
+        "Back with `{cmd} config lang en-us`."
+    ),
     "config.language.changed.watches": (
-        "This channel now gets the bot's messages in {name}, including the {count} watch(es) "
+        "This channel now gets the bot's messages in {name}, including the {count} watches "
         "already running here; new watches here follow it unless `--lang` is given. "
         "Back with `{cmd} config lang en-us`."
     ),

@@ -250,6 +250,10 @@ MESSAGES: dict[str, str] = {
         "此频道今后收到的机器人消息使用{name}；这里新建的监视也使用它，除非指定 `--lang`。"
         "改回英语：`{cmd} config lang en-us`。"
     ),
+    "config.language.changed.watch": (
+        "此频道今后收到的机器人消息使用{name}，包括这里已在运行的监视；"
+        "这里新建的监视也使用它，除非指定 `--lang`。改回英语：`{cmd} config lang en-us`。"
+    ),
     "config.language.changed.watches": (
         "此频道今后收到的机器人消息使用{name}，包括这里已在运行的 {count} 个监视；"
         "这里新建的监视也使用它，除非指定 `--lang`。改回英语：`{cmd} config lang en-us`。"

@@ -48,7 +48,9 @@ def language_set(language: Language, *, switched: int, command_name: str) -> Mes
     """`config lang X` done: said in the new language, with how many watches follow it."""
     name = language_name(language, lang=language)
     cmd = escape(command_name)
-    key = "config.language.changed.watches" if switched else "config.language.changed"
+    key = "config.language.changed"
+    if switched:
+        key += ".watch" if switched == 1 else ".watches"
     text = t(language, key, name=name, count=switched, cmd=cmd)
     return Message(text, [section(f":speech_balloon: {text}")])
 
