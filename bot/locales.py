@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 LOCALE_TTL = timedelta(hours=1)  # how long a user's Slack locale is trusted before asking again
+_MAX_KEPT = 50_000
 
 
 async def user_locale(rt: Runtime, *, team_id: str, user_id: str) -> str | None:
@@ -29,6 +30,8 @@ async def user_locale(rt: Runtime, *, team_id: str, user_id: str) -> str | None:
     except SlackError as exc:  # e.g. missing_scope before the reinstall: fall back, quietly
         log.info("no Slack locale for %s: %s", user_id, exc)
         locale = None
+    if len(rt.locales) >= _MAX_KEPT:  # a bound on memory: everyone is simply asked again
+        rt.locales.clear()
     rt.locales[key] = (locale, now)
     return locale
 

@@ -168,6 +168,9 @@ async def test_a_dm_from_a_chinese_reader_is_answered_in_chinese(world: World) -
         await h.slack.wait_for(lambda: len(h.slack.messages(DM)) == 2)
         assert "在话题中的用法" in h.slack.messages(DM)[1].text
         assert len(h.slack.calls_to("users.info")) == 1  # the locale is cached
+        await bot.dm("config", user="U0ZHREADER", ts="1700000003.000100")  # config works in a DM
+        await h.slack.wait_for(lambda: len(h.slack.messages(DM)) == 3)
+        assert "此频道的设置" in str(h.slack.messages(DM)[2].blocks)
 
 
 async def test_without_a_locale_private_answers_follow_the_channel(world: World) -> None:
