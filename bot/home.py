@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot.domain.states import parse_watch_state
 from bot.errors import SlackError
+from bot.locales import user_language
 from bot.render.home import MAX_ENDED, HomeItem, home_view
 from bot.render.jobs import job_summary
 from bot.runtime import Runtime
@@ -38,6 +39,7 @@ async def publish_home(rt: Runtime, *, team_id: str, user_id: str) -> None:
         [await _item(rt, w, job) for w, job in ended],
         command_name=rt.command,
         bot_user_id=rt.bot_user_id,
+        lang=await user_language(rt, team_id=team_id, user_id=user_id),
     )
     rt.home_published[(team_id, user_id)] = rt.clock.now()
     try:

@@ -68,6 +68,9 @@ class Chat(Protocol):
     async def publish_home(self, user: str, blocks: list[dict[str, Any]]) -> None:
         """Show `blocks` as `user`'s App Home."""
 
+    async def user_locale(self, user: str) -> str | None:
+        """The user's Slack locale (`zh-CN`) from `users.info`; None when Slack gives none."""
+
     async def unfurl(self, channel: str, ts: str, unfurls: dict[str, Message]) -> None:
         """Show a preview (a message's blocks) under each link, by URL, of a posted message."""
 
@@ -116,6 +119,8 @@ class Runtime:
     bot_user_id: str | None = None
     # When this process last published each (team, user)'s Home: the once-a-minute limit.
     home_published: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # Each (team, user)'s Slack locale (None: unknown) and when it was asked (bot.slack.languages).
+    locales: dict[tuple[str, str], tuple[str | None, datetime]] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
     access: AccessGate = field(default_factory=AccessGate)  # open unless ACCESS_POLICY is set
     # OAuth mode: every workspace's token (None: one workspace, `slack` is its Chat).

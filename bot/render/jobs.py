@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.render.text import literal, short_job_id
+from bot.domain.commands import Language
+from bot.render.catalog import t
+from bot.render.text import EN, literal, short_job_id
 
 # DRS engine_type words; a value not listed is shown as DRS sent it.
 _ENGINES = {
@@ -21,11 +23,12 @@ _ENGINES = {
     "ddm": "DDM",
     "sqlserver": "SQL Server",
 }
-_DIRECTIONS = {"up": "into the cloud", "down": "out of the cloud"}
 _MAX_NAME = 60
 
 
-def engines_words(engine_type: str | None, job_direction: str | None = None) -> str | None:
+def engines_words(
+    engine_type: str | None, job_direction: str | None = None, *, lang: Language = EN
+) -> str | None:
     """`MySQL → Kafka` (plus `, out of the cloud` for `down`), as plain text before escaping;
     an engine pair this version does not know is given verbatim; None when DRS gave none."""
     given = (engine_type or "").strip()
@@ -37,13 +40,15 @@ def engines_words(engine_type: str | None, job_direction: str | None = None) -> 
     else:
         words = given
     if job_direction == "down":
-        words += f", {_DIRECTIONS['down']}"
+        words = t(lang, "jobs.out_of_cloud", engines=words)
     return words
 
 
-def job_summary(engine_type: str | None, job_direction: str | None = None) -> str | None:
+def job_summary(
+    engine_type: str | None, job_direction: str | None = None, *, lang: Language = EN
+) -> str | None:
     """The engines in words for a view's `job_summary` field (escaped when rendered)."""
-    return engines_words(engine_type, job_direction)
+    return engines_words(engine_type, job_direction, lang=lang)
 
 
 def name_text(job_name: str) -> str:

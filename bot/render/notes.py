@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.domain.commands import Language
 from bot.domain.watching import Note
+from bot.render.catalog import t
+
+EN = Language.EN_US
 
 
 class NoteSettings(Protocol):
@@ -17,22 +21,22 @@ class NoteSettings(Protocol):
     def watch_max_hours(self) -> float: ...
 
 
-def note_text(note: Note, settings: NoteSettings) -> str:
+def note_text(note: Note, settings: NoteSettings, *, lang: Language = EN) -> str:
     """What the card says for `note`."""
     if note is Note.UNREACHABLE:
-        return "DRS is not answering; still trying."
+        return t(lang, "note.unreachable")
     if note is Note.CREDENTIALS:
-        return "DRS refused the bot's credentials; an operator must fix them."
+        return t(lang, "note.credentials")
     if note is Note.STALLED:
-        return f"No change for {settings.stall_minutes:g} min."
+        return t(lang, "note.stalled", minutes=f"{settings.stall_minutes:g}")
     if note is Note.NOT_FOUND:
-        return "DRS no longer knows this job; stopped watching."
-    return f"Stopped watching after {settings.watch_max_hours:g} h."
+        return t(lang, "note.not_found")
+    return t(lang, "note.expired", hours=f"{settings.watch_max_hours:g}")
 
 
-def first_check_failed(detail: str) -> str:
+def first_check_failed(detail: str, *, lang: Language = EN) -> str:
     """The note of a card posted while DRS could not be reached for the first check.
 
     Notes are words, not mrkdwn: the card shows them as a `literal`, DRS's detail included.
     """
-    return f"DRS could not be reached yet ({detail}); I keep trying."
+    return t(lang, "note.first_check_failed", detail=detail)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.domain.commands import Language
 from bot.domain.progress import Phase, Progress
 from bot.domain.watching import Observation, ReplyKind, WatchFacts
 from bot.render import jobs
 from bot.render.blocks import plain_section
+from bot.render.catalog import t
 from bot.render.message import Message
-from bot.render.text import drs_text, format_duration, format_rows, mentions
+from bot.render.text import EN, drs_text, format_duration, format_rows, mentions, phase_word
 
 
 class ReplySettings(Protocol):
@@ -43,100 +45,91 @@ class _Reply:
     project_id: str | None
     failures: int | None
     progress: Progress | None
+    lang: Language = EN
 
-    def said(self, before: str = " (") -> str:
-        return f"{before}{drs_text(self.error_message)})" if self.error_message else ""
+    def say(self, key: str, **values: object) -> str:
+        """The sentence `key` (its `.said` form when DRS gave words), with the common values."""
+        if self.error_message:
+            key, values = f"{key}.said", {**values, "said": drs_text(self.error_message)}
+        return t(self.lang, key, head=self.head, state=self.state, **values)
 
 
-def describe_state(progress: Progress | None) -> str:
+def describe_state(progress: Progress | None, *, lang: Language = EN) -> str:
     """`parsing, 12,340 rows`; an unknown parse status is shown verbatim."""
     if progress is None:
-        return "no progress seen yet"
+        return t(lang, "reply.state.none")
     phase = progress.phase
     if phase is Phase.UPLOADING:
-        return "uploading the template"
+        return t(lang, "reply.state.uploading")
     status = (progress.process_status or "").strip()
-    label = phase.value
+    rows = format_rows(progress.parsed_success_number, lang=lang)
     if phase is Phase.PARSING and status:
-        label = f"parsing (status {drs_text(status)})"
-    return f"{label}, {format_rows(progress.parsed_success_number)}"
+        return t(lang, "reply.state.parsing_status", status=drs_text(status), rows=rows)
+    return t(lang, "reply.state.phase", phase=phase_word(phase, lang=lang), rows=rows)
 
 
-def _with(text: str, who: str) -> str:
-    return f"{text} {who}" if who else text
+def _with(r: _Reply, text: str) -> str:
+    return t(r.lang, "reply.with_who", text=text, who=r.who) if r.who else text
 
 
 def _phase(r: _Reply) -> str:
     if r.progress is not None and r.progress.phase is Phase.PARSING:
-        return f"{r.head}: upload complete, now {r.state}"
-    return f"{r.head}: now {r.state}"
+        return t(r.lang, "reply.phase.parsing", head=r.head, state=r.state)
+    return t(r.lang, "reply.phase", head=r.head, state=r.state)
 
 
 def _progress(r: _Reply) -> str:
-    return f"{r.head}: {r.state} so far"
+    return t(r.lang, "reply.progress", head=r.head, state=r.state)
 
 
 def _succeeded(r: _Reply) -> str:
-    return _with(f"{r.head} parsed: {r.rows} in {r.took} ✅", r.who)
+    return _with(r, t(r.lang, "reply.succeeded", head=r.head, rows=r.rows, took=r.took))
 
 
 def _failed(r: _Reply) -> str:
-    return _with(
-        f"{r.head} parse failed after {r.took} ❌ ({r.rows} parsed). "
-        "Download the import result to see the errors.",
-        r.who,
-    )
+    return _with(r, t(r.lang, "reply.failed", head=r.head, rows=r.rows, took=r.took))
 
 
 def _failed_next_step(r: _Reply) -> str:
     project = r.project_id or "{project_id}"
-    return (
-        "*Next step:* the import result is your uploaded file with each error marked. "
-        f"API: `GET /v5/{project}/jobs/{r.job_id}/db-object/template/result?type=detail`. "
-        "Console: open the DRS task, go to its object import page and download the "
-        "import result. Fix the marked rows, upload the template again, and watch it "
-        f"with `{r.settings.command} {r.job_id}`."
-    )
+    return t(r.lang, "reply.failed.next", project=project, job_id=r.job_id, cmd=r.settings.command)
 
 
 def _not_found(r: _Reply) -> str:
-    return _with(
-        f"{r.head} no longer exists in DRS{r.said(' (DRS: ')}; stopped watching. It may have "
-        "been deleted; check the job on the DRS console.",
-        r.who,
-    )
+    return _with(r, r.say("reply.not_found"))
 
 
 def _stalled(r: _Reply) -> str:
-    quiet = format_duration(timedelta(minutes=r.settings.stall_minutes))
-    return (
-        f"{r.head}: no change for {quiet} ({r.state}). Still watching; if this is "
-        "unexpected, check the task on the DRS console."
-    )
+    quiet = format_duration(timedelta(minutes=r.settings.stall_minutes), lang=r.lang)
+    return t(r.lang, "reply.stalled", head=r.head, quiet=quiet, state=r.state)
 
 
 def _expired(r: _Reply) -> str:
-    hours = format_duration(timedelta(hours=r.settings.watch_max_hours))
-    again = f"Type `{r.settings.command} {r.job_id}` to watch it again."
-    return _with(f"{r.head}: stopped watching after {hours} (last seen: {r.state}). {again}", r.who)
+    hours = format_duration(timedelta(hours=r.settings.watch_max_hours), lang=r.lang)
+    text = t(
+        r.lang,
+        "reply.expired",
+        head=r.head,
+        hours=hours,
+        state=r.state,
+        cmd=r.settings.command,
+        job_id=r.job_id,
+    )
+    return _with(r, text)
 
 
 def _unreachable(r: _Reply) -> str:
-    tries = f" after {r.failures} failed checks" if r.failures else ""
-    return f"{r.head}: DRS is unreachable{tries}{r.said()}, still trying. Last seen: {r.state}."
+    if r.failures:
+        return r.say("reply.unreachable.tries", failures=r.failures)
+    return r.say("reply.unreachable")
 
 
 def _reachable_again(r: _Reply) -> str:
-    return f"{r.head}: DRS is reachable again; {r.state}."
+    return t(r.lang, "reply.reachable_again", head=r.head, state=r.state)
 
 
 def _credentials(r: _Reply) -> str:
-    return (
-        f"{r.head}: DRS refused the bot's credentials{r.said()}, so progress cannot be checked. "
-        "Operators: check DRS_AUTH_TOKEN, IAM_USERNAME/IAM_PASSWORD/IAM_DOMAIN or "
-        "HUAWEICLOUD_SDK_AK/SK, and DRS_PROJECT_ID, then restart the bot; this watch "
-        "carries on by itself."
-    )
+    return r.say("reply.credentials")
 
 
 _TEXT: dict[ReplyKind, Callable[[_Reply], str]] = {
@@ -168,6 +161,7 @@ def render_reply(
     first_seen_at: datetime | None = None,
     failures: int | None = None,
     job_name: str | None = None,
+    lang: Language = EN,
 ) -> Message:
     """The reply for `kind`; `text` stands alone, blocks add the detail a push cannot show."""
     started = first_seen_at or facts.created_at
@@ -176,14 +170,15 @@ def render_reply(
         job_id=job_id,
         head=jobs.head(job_id, job_name),
         who=mentions((facts.requested_by, *facts.joined_by)),
-        state=describe_state(progress),
-        rows=format_rows(progress.parsed_success_number if progress else None),
-        took=format_duration(end - started),
+        state=describe_state(progress, lang=lang),
+        rows=format_rows(progress.parsed_success_number if progress else None, lang=lang),
+        took=format_duration(end - started, lang=lang),
         settings=config,
         error_message=error_message,
         project_id=project_id,
         failures=failures,
         progress=progress,
+        lang=lang,
     )
     text = _TEXT[kind](reply)
     detail = [_DETAIL[kind](reply)] if kind in _DETAIL else []
@@ -200,6 +195,7 @@ def render_observed(
     config: ReplySettings,
     project_id: str | None = None,
     job_name: str | None = None,
+    lang: Language = EN,
 ) -> Message:
     """`render_reply` fed from the observation the decision was made on (for the sweep)."""
     return render_reply(
@@ -214,4 +210,5 @@ def render_observed(
         first_seen_at=obs.first_seen_at,
         failures=obs.consecutive_failures,
         job_name=job_name,
+        lang=lang,
     )

@@ -10,9 +10,13 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
+from bot.domain.commands import Language
 from bot.domain.progress import Phase, Progress
 from bot.domain.quoting import quote_untrusted
+from bot.render.catalog import t
 from bot.render.message import escape
+
+EN = Language.EN_US
 
 PHASE_EMOJI = {
     Phase.UPLOADING: ":inbox_tray:",
@@ -80,10 +84,20 @@ def channel_ref(channel_id: str) -> str:
     return f"<#{channel_id}>" if _CHANNEL_ID.match(channel_id) else code(channel_id, 40)
 
 
-def users_line(users: Sequence[str], limit: int = 8) -> str:
-    shown = [user_ref(u) for u in users[:limit]]
+def users_line(users: Sequence[str], limit: int = 8, *, lang: Language = EN) -> str:
+    shown = ", ".join(user_ref(u) for u in users[:limit])
     more = len(users) - limit
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return t(lang, "users.more", users=shown, more=more) if more > 0 else shown
+
+
+def or_list(items: Sequence[str], *, lang: Language = EN) -> str:
+    """`a or b or c` (`a 或 b 或 c`): a list of alternatives, joined by the language's word."""
+    if not items:
+        return ""
+    joined = items[0]
+    for item in items[1:]:
+        joined = t(lang, "list.or", first=joined, second=item)
+    return joined
 
 
 def mentions(users: Iterable[str | None]) -> str:
@@ -95,55 +109,83 @@ def mentions(users: Iterable[str | None]) -> str:
     return " ".join(f"<@{u}>" for u in seen)
 
 
-def slack_date(when: datetime) -> str:
+def plain_date(when: datetime, *, lang: Language = EN) -> str:
+    """A date and time in UTC as plain text: `2026-11-29 11:28 UTC`, `2026年11月29日 11:28 UTC`."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    utc = when.astimezone(UTC)
+    return t(
+        lang,
+        "date.plain",
+        year=utc.year,
+        month=utc.month,
+        day=utc.day,
+        time=utc.strftime("%H:%M"),
+    )
+
+
+def slack_date(when: datetime, *, lang: Language = EN) -> str:
     """Slack's date token: each reader sees their own local time; the fallback is UTC."""
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     epoch = int(when.timestamp())
-    fallback = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback}>"
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{plain_date(when, lang=lang)}>"
 
 
-def format_rows(rows: int | None) -> str:
-    """`12,340 rows`, `1 row`, or `no row count yet`."""
+def format_number(number: int, *, lang: Language = EN) -> str:
+    """`12,340` in both languages (Chinese software writes thousands this way too)."""
+    del lang
+    return f"{number:,}"
+
+
+def format_rows(rows: int | None, *, lang: Language = EN) -> str:
+    """`12,340 rows`, `1 row`, or `no row count yet` (`12,340 行` in Chinese)."""
     if rows is None:
-        return "no row count yet"
-    return f"{rows:,} row" + ("" if rows == 1 else "s")
+        return t(lang, "rows.unknown")
+    key = "rows.one" if rows == 1 else "rows.many"
+    return t(lang, key, count=format_number(rows, lang=lang))
 
 
-def format_duration(delta: timedelta) -> str:
-    """Human durations: `under 1 min`, `14 min`, `1 h 05 min`, `24 h`."""
+def format_duration(delta: timedelta, *, lang: Language = EN) -> str:
+    """Human durations: `under 1 min`, `14 min`, `1 h 05 min`, `24 h` (`3 分钟` in Chinese)."""
     minutes = int(max(delta, timedelta(0)) / timedelta(minutes=1))
     if minutes < 1:
-        return "under 1 min"
+        return t(lang, "duration.under_minute")
     if minutes < 60:
-        return f"{minutes} min"
+        return t(lang, "duration.minutes", minutes=minutes)
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d} min"
+    if rest == 0:
+        return t(lang, "duration.hours", hours=hours)
+    return t(lang, "duration.hours_minutes", hours=hours, minutes=f"{rest:02d}")
 
 
-def rows_field(progress: Progress | None) -> str:
+def rows_field(progress: Progress | None, *, lang: Language = EN) -> str:
     """The card's rows: `12,340`; DRS's odd value verbatim; `none yet` when absent."""
     if progress is None:
-        return "not known yet"
+        return t(lang, "rows.field_unknown")
     if progress.parsed_success_number is not None:
-        return f"{progress.parsed_success_number:,}"
+        return format_number(progress.parsed_success_number, lang=lang)
     if progress.parsed_success_raw:
         return code(progress.parsed_success_raw, 40)
-    return "none yet"
+    return t(lang, "rows.field_none")
 
 
-def upload_text(progress: Progress | None) -> str:
+def upload_text(progress: Progress | None, *, lang: Language = EN) -> str:
     if progress is None or progress.send_success is None:
-        return "not reported"
-    return "complete" if progress.send_success else "not complete yet"
+        return t(lang, "upload.not_reported")
+    return t(lang, "upload.complete" if progress.send_success else "upload.incomplete")
 
 
-def phase_text(progress: Progress) -> str:
+def phase_word(phase: Phase, *, lang: Language = EN) -> str:
+    """`parsing`, `解析中`: the phase in words."""
+    return t(lang, f"phase.{phase.value}")
+
+
+def phase_text(progress: Progress, *, lang: Language = EN) -> str:
     """Phase with emoji; a not-final DRS status we do not know is shown verbatim beside it."""
     phase = progress.phase
-    text = f"{PHASE_EMOJI[phase]} {phase.value}"
+    text = f"{PHASE_EMOJI[phase]} {phase_word(phase, lang=lang)}"
     status = (progress.process_status or "").strip()
     if status and not phase.finished:
-        text += f" (DRS status {code(status, 60)})"
+        text = t(lang, "phase.with_status", phase=text, status=code(status, 60))
     return text

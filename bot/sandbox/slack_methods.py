@@ -123,11 +123,13 @@ class SlackMethods(SlackState):
         user = str(p.get("user") or "")
         if not user:
             return {"ok": False, "error": "user_not_found"}
+        if "users:read" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "users:read"}
         profile = {"real_name": f"User {user}", "display_name": user.lower()}
-        return {
-            "ok": True,
-            "user": {"id": user, "name": user.lower(), "tz": "UTC", "profile": profile},
-        }
+        found: dict[str, Any] = {"id": user, "name": user.lower(), "tz": "UTC", "profile": profile}
+        if truthy(p.get("include_locale")):  # as Slack: the locale only when asked for
+            found["locale"] = self.locales.get(user, "en-US")
+        return {"ok": True, "user": found}
 
     async def _views_publish(self, p: dict[str, Any]) -> dict[str, Any]:
         user = str(p.get("user_id") or "")

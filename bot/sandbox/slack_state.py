@@ -133,6 +133,7 @@ class SlackState:
         self.home_views: dict[str, dict[str, Any]] = {}  # user -> the Home view last published
         self.unfurls: list[Unfurl] = []
         self.usergroups: dict[str, list[str]] = {}  # user group ID -> its members' user IDs
+        self.locales: dict[str, str] = {}  # user -> Slack locale (`zh-CN`); users.info shows it
         self._listeners: list[Callable[[Call], None]] = []
         self._seq = itertools.count(1)
 

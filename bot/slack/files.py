@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.commands import Language
 from bot.domain.files import SharedFile
 from bot.drs.factory import build_template_client
 from bot.errors import BotError, SlackError
@@ -19,6 +20,7 @@ from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import control, service
 from bot.slack.grammar import Template, Upload
+from bot.slack.languages import place_language
 from bot.slack.service import Place, Say
 from bot.store import uploads
 from bot.templates.checks import LIMITS, check_size, check_template
@@ -38,41 +40,43 @@ class Attached:
 
 async def send_template(rt: Runtime, place: Place, command: Template, *, say: Say) -> None:
     """Fetch the job's blank template from DRS and post it as a file here, with how to use it."""
-    job_id = await control.resolve(rt, place, command.job_id, say=say)
+    lang = await place_language(rt, place)  # the file is posted for the channel
+    job_id = await control.resolve(rt, place, command.job_id, say=say, lang=lang)
     if job_id is None:
         return
     client = build_template_client(rt.drs)
     try:
         blank = await client.download_template(
-            job_id, level=command.level, language=command.language
+            job_id, level=command.level, language=command.language or lang.value
         )
     except BotError as exc:
-        await say(words.template_not_fetched(job_id, exc))
+        await say(words.template_not_fetched(job_id, exc, lang=lang))
         return
     # Never DRS's suggested name: it is untrusted text, and ours says which job it belongs to.
     name = f"drs-template-{job_id[:8]}-{command.level or 'table'}.zip"
-    comment = words.template_comment(job_id, bot_user_id=rt.bot_user_id)
+    comment = words.template_comment(job_id, bot_user_id=rt.bot_user_id, lang=lang)
     try:
         await rt.slack.upload_file(
             place.channel_id, place.thread_ts, name=name, content=blank.content, comment=comment
         )
     except SlackError as exc:
         log.warning("could not post the template of %s: %s", job_id, exc)
-        await say(words.template_not_posted(job_id, exc))
+        await say(words.template_not_posted(job_id, exc, lang=lang))
 
 
 async def upload(
     rt: Runtime, place: Place, command: Upload, attached: Attached, *, say: Say
 ) -> None:
     """Check, upload once, then watch: each refusal is one message, nothing sent to DRS."""
-    job_id = await control.resolve(rt, place, command.job_id, say=say)
+    lang = await place_language(rt, place)  # the thread's language, as the watch it starts
+    job_id = await control.resolve(rt, place, command.job_id, say=say, lang=lang)
     if job_id is None:
         return
     if not attached.files:
-        await say(words.upload_needs_a_file(job_id, bot_user_id=rt.bot_user_id))
+        await say(words.upload_needs_a_file(job_id, bot_user_id=rt.bot_user_id, lang=lang))
         return
     if len(attached.files) > 1:
-        await say(words.one_file_at_a_time(len(attached.files)))
+        await say(words.one_file_at_a_time(len(attached.files), lang=lang))
         return
     item = attached.files[0]
     name = str(item.get("name") or item.get("id") or "the file")
@@ -80,18 +84,18 @@ async def upload(
         shared = await _describe(rt, item)
         check_size(shared.name, shared.size)
     except BotError as exc:
-        await say(words.upload_refused(name, exc))
+        await say(words.upload_refused(name, exc, lang=lang))
         return
-    claim = await _claim(rt, place, job_id, shared, attached.event_key)
+    claim = await _claim(rt, place, job_id, shared, attached.event_key, lang)
     if claim is None:
         return
-    if await _send(rt, job_id, shared, command, claim, say):
+    if await _send(rt, job_id, shared, command, claim, say, lang):
         await service.watch(
             rt,
             place,
             job_id,
             job_type=None,
-            language=command.language,
+            language=command.language or lang.value,
             say=say,
             uploaded_file=shared.name,
         )
@@ -106,7 +110,7 @@ async def _describe(rt: Runtime, item: dict[str, Any]) -> SharedFile:
 
 
 async def _claim(
-    rt: Runtime, place: Place, job_id: str, shared: SharedFile, event_key: str
+    rt: Runtime, place: Place, job_id: str, shared: SharedFile, event_key: str, lang: Language
 ) -> uploads.Claim | None:
     """This replica's claim on the upload; None when it is not ours to send (said if stuck)."""
     now = rt.clock.now()
@@ -130,7 +134,7 @@ async def _claim(
             session, claim_id=claim.id, now=now
         )
     if report:
-        await _tell_thread(rt, place, words.upload_interrupted(shared.name, job_id))
+        await _tell_thread(rt, place, words.upload_interrupted(shared.name, job_id, lang=lang))
     else:
         log.info("upload of %s for event %s is %s elsewhere", shared.id, event_key, claim.state)
     return None
@@ -143,6 +147,7 @@ async def _send(
     command: Upload,
     claim: uploads.Claim,
     say: Say,
+    lang: Language,
 ) -> bool:
     """Download (verified), check and upload; the claim records how it ended."""
     refusal: BotError | None = None
@@ -156,7 +161,7 @@ async def _send(
             data,
             level=command.level,
             mapping=command.mapping,
-            language=command.language,
+            language=command.language or lang.value,
         )
     except BotError as exc:  # anything else leaves the claim `started`: reported, not resent
         log.info("upload of %s to %s refused: %s", shared.id, job_id, exc)
@@ -165,7 +170,7 @@ async def _send(
     async with rt.sessions.begin() as session:
         await uploads.finish(session, claim_id=claim.id, state=state, now=rt.clock.now())
     if refusal is not None:
-        await say(words.upload_refused(shared.name, refusal))
+        await say(words.upload_refused(shared.name, refusal, lang=lang))
     return refusal is None
 
 

@@ -7,6 +7,7 @@ from bot.domain.details import JobDetails
 from bot.domain.progress import Phase, Progress
 from bot.render import answers, cards
 from bot.render.cards import CardView
+from bot.render.catalog import language_of
 from bot.render.jobs import job_summary
 from bot.render.message import Message
 from bot.runtime import Runtime
@@ -40,7 +41,8 @@ async def finished(
         )
     if shown is not None:
         link = await permalink(rt, shown.card_channel, shown.card_ts)
-        await say(answers.already_finished(job_id, link))
+        lang = language_of(language or rt.settings.drs_language)
+        await say(answers.already_finished(job_id, link, lang=lang))
         return
     await _post_final_card(rt, place, job_id, job_type, language, progress, state, say, details)
 
@@ -73,7 +75,7 @@ async def _post_final_card(
         job_name=details.name if details else None,
         job_summary=job_summary(details.engine_type, details.job_direction) if details else None,
     )
-    posted = await post_card(rt, place, cards.watch_card(view))
+    posted = await post_card(rt, place, cards.watch_card(view, lang=language_of(record.language)))
     async with rt.sessions.begin() as session:
         if isinstance(posted, Message):
             if created:

@@ -237,6 +237,13 @@ class SlackGateway:
         with map_slack_errors("views.publish"):
             await self.client.views_publish(user_id=user, view={"type": "home", "blocks": blocks})
 
+    async def user_locale(self, user: str) -> str | None:
+        """The user's Slack locale (`users.info` with `include_locale`, scope `users:read`)."""
+        with map_slack_errors("users.info", self.observe):
+            answer = await self.client.users_info(user=user, include_locale=True)
+        found = answer.get("user") or {}
+        return str(found.get("locale") or "") or None
+
     async def unfurl(self, channel: str, ts: str, unfurls: dict[str, Message]) -> None:
         previews = {url: {"blocks": message.blocks} for url, message in unfurls.items()}
         with map_slack_errors("chat.unfurl"):

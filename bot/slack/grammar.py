@@ -11,6 +11,8 @@ from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK
 from bot.drs.jobid import JobRef, clean_token, job_ids_in, job_refs, quote_input
 from bot.errors import InvalidJobId, UsageError
 from bot.render import usage
+from bot.slack.config_command import Config as Config
+from bot.slack.config_command import parse_config
 from bot.slack.options import LANGUAGES as LANGUAGES
 from bot.slack.options import MAX_JOBS as MAX_JOBS
 from bot.slack.options import TYPES as TYPES
@@ -71,11 +73,11 @@ class Upload:
     language: str | None = None
 
 
-Command = Help | Watch | Status | Stop | ListWatches | Template | Upload
+Command = Help | Watch | Status | Stop | ListWatches | Template | Upload | Config
 
 # Slack user mentions as they arrive in event text: <@U123> or <@U123|name>.
 _MENTION_RE = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>", re.IGNORECASE)
-_VERBS = ("watch", "status", "check", "stop", "list", "help", "template", "upload")
+_VERBS = ("watch", "status", "check", "stop", "list", "help", "template", "upload", "config")
 _FILE_OPTIONS = {"template": ("level", "language"), "upload": ("level", "mapping", "language")}
 
 _ENTITY_RE = re.compile(r"&(amp|lt|gt);")
@@ -223,6 +225,7 @@ _VERB_PARSERS: dict[str, Callable[[list[str], Options, RightForm], Command]] = {
     "watch": _watch,
     "template": _template,
     "upload": _upload,
+    "config": parse_config,
     "": _default,
 }
 

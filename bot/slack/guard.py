@@ -7,12 +7,12 @@ import logging
 from bot.access.rules import NO_RULE, AccessRequest, Action
 from bot.render.access import access_refused
 from bot.runtime import Runtime
-from bot.slack.grammar import ListWatches, Status, Stop, Template, Upload, Watch
+from bot.slack.grammar import Config, ListWatches, Status, Stop, Template, Upload, Watch
 from bot.slack.posting import Place, Say
 
 log = logging.getLogger(__name__)
 
-Asked = Watch | Status | Stop | ListWatches | Template | Upload
+Asked = Watch | Status | Stop | ListWatches | Template | Upload | Config
 
 
 def action_of(command: Asked) -> Action:
@@ -25,6 +25,7 @@ def action_of(command: Asked) -> Action:
         ListWatches: Action.LIST,
         Template: Action.TEMPLATE,
         Upload: Action.UPLOAD,
+        Config: Action.CONFIG,
     }
     return actions[type(command)]
 

@@ -14,6 +14,7 @@ BOT_SCOPES = (
     "links:read",
     "links:write",
     "usergroups:read",  # the access policy's `usergroups` rules: who is in a group
+    "users:read",  # users.info with include_locale: private answers in the reader's language
 )
 
 # manifest.yml's `settings.event_subscriptions.bot_events`; the two last end a workspace's watches.

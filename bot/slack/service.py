@@ -17,6 +17,7 @@ from bot.drs.retry import INTERACTIVE as INTERACTIVE_RETRY
 from bot.errors import DrsError, Throttled
 from bot.errors import DrsUnavailable as _Unavailable
 from bot.render import answers, cards, notes
+from bot.render.catalog import language_of
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
@@ -51,15 +52,21 @@ async def status(
 
     In a thread the slash command cannot run, so the answer does not suggest it.
     """
+    lang = language_of(language or rt.settings.drs_language)
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except DrsError as exc:
-        await say(answers.drs_error_message(job_id, exc))
+        await say(answers.drs_error_message(job_id, exc, lang=lang))
         return
     command_name = None if in_thread else rt.command
     name, summary = await stored_name(rt, job_id)
     answer = cards.status_message(
-        progress, job_type=job_type, command_name=command_name, job_name=name, job_summary=summary
+        progress,
+        job_type=job_type,
+        command_name=command_name,
+        job_name=name,
+        job_summary=summary,
+        lang=lang,
     )
     await say(answer)
 
@@ -157,21 +164,22 @@ async def _join_existing(
 
 async def _say_already_watched(rt: Runtime, found: Watch, job_id: str, say: Say) -> None:
     link = await permalink(rt, found.card_channel, found.card_ts)
-    await say(answers.already_watching(job_id, link))
+    await say(answers.already_watching(job_id, link, lang=language_of(found.language)))
 
 
 async def _first_check(
     rt: Runtime, job_id: str, job_type: str | None, language: str | None, say: Say
 ) -> FirstCheck | None:
     """Ask DRS once; None (the asker told why) when there is nothing to watch."""
+    lang = language_of(language or rt.settings.drs_language)
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except (Throttled, _Unavailable) as exc:
         return FirstCheck(
-            note=notes.first_check_failed(exc.describe())
+            note=notes.first_check_failed(exc.describe(), lang=lang)
         )  # watch anyway: the sweep keeps trying
     except DrsError as exc:  # not found, credentials refused, rejected: nothing to watch
-        await say(answers.drs_error_message(job_id, exc))
+        await say(answers.drs_error_message(job_id, exc, lang=lang))
         return None
     return FirstCheck(progress=progress)
 
@@ -181,7 +189,7 @@ async def _post_new_card(
 ) -> str | None:
     """Post the new watch's card: its ts; or None, the watch forgotten and the asker told why."""
     view = card_view(new, job, progress=check.progress, note=check.note, checked_at=rt.clock.now())
-    card_ts = await post_card(rt, place, cards.watch_card(view))
+    card_ts = await post_card(rt, place, cards.watch_card(view, lang=language_of(new.language)))
     if isinstance(card_ts, Message):  # nothing reached Slack: forget the watch, then say why
         async with rt.sessions.begin() as session:
             await repo.delete_watch(session, watch_id=new.id)

@@ -273,3 +273,20 @@ class TemplateUpload(Base):
     owner: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ChannelSetting(Base):
+    """One channel's settings (`config`): its messages' language and its DRS region."""
+
+    __tablename__ = "drs_channel_settings"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", name="uq_drs_channel_settings_place"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime]

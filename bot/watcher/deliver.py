@@ -20,6 +20,7 @@ from bot.domain.watching import Observation, Told, WatchFacts
 from bot.errors import DestinationGone, SlackError
 from bot.logs import log_context
 from bot.render.cards import watch_card
+from bot.render.catalog import language_of
 from bot.render.notes import note_text
 from bot.render.replies import render_observed
 from bot.render.views import card_view
@@ -103,6 +104,7 @@ class WatchDelivery:
         self.channel = watch.card_channel or watch.channel_id
         # Replies go under the request's thread, or else under the card itself.
         self.thread_ts = watch.thread_ts or watch.card_ts
+        self.lang = language_of(watch.language)  # the channel's (`config lang`) or `--lang`
 
     async def run(self, told: Told, decision: Decision) -> Delivered:
         result = await self._run(told, decision)
@@ -155,15 +157,16 @@ class WatchDelivery:
         gateway = self.rt.slack
         if action.kind is ActionKind.CARD:
             assert self.watch.card_ts is not None  # the sweep skips watches without a card
+            note = action.card_note
             view = card_view(
                 self.watch,
                 self.job,
                 state=action.card_state,
                 progress=self.obs.progress,
-                note=None if action.card_note is None else note_text(action.card_note, self.config),
+                note=None if note is None else note_text(note, self.config, lang=self.lang),
                 checked_at=self.now,
             )
-            await gateway.update(self.channel, self.watch.card_ts, watch_card(view))
+            await gateway.update(self.channel, self.watch.card_ts, watch_card(view, lang=self.lang))
         elif action.kind is ActionKind.REPLY:
             assert action.reply is not None
             message = render_observed(
@@ -175,6 +178,7 @@ class WatchDelivery:
                 config=self.config,
                 project_id=self.rt.project_id,
                 job_name=self.job.job_name,
+                lang=self.lang,
             )
             await gateway.post(
                 self.channel, message, thread_ts=self.thread_ts, broadcast=action.broadcast

@@ -11,6 +11,7 @@ from bot.drs.factory import build_template_client
 from bot.drs.retry import NO_RETRY
 from bot.errors import BotError
 from bot.render import files as words
+from bot.render.catalog import language_of
 from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.templates.checks import OLE2_MAGIC, ZIP_MAGIC
@@ -29,6 +30,7 @@ async def post_result(
 
     Never raises: the watch has ended and its final reply is out whatever happens here.
     """
+    lang = language_of(language or rt.settings.drs_language)  # the watch's
     try:
         async with asyncio.timeout(RESULT_TIMEOUT):
             client = build_template_client(rt.drs)
@@ -36,7 +38,7 @@ async def post_result(
             result = await client.download_result(job_id, language=language)
             reasons = await asyncio.to_thread(error_reasons, result.content)
             comment = words.result_comment(
-                job_id, reasons.first, reasons.total, column=reasons.column
+                job_id, reasons.first, reasons.total, column=reasons.column, lang=lang
             )
             await rt.slack.upload_file(
                 channel,
@@ -49,7 +51,9 @@ async def post_result(
     except (BotError, TimeoutError) as exc:
         log.warning("no import result posted for %s: %s", job_id, exc)
     try:
-        await rt.slack.post(channel, Message(words.result_not_fetched(job_id)), thread_ts=thread_ts)
+        await rt.slack.post(
+            channel, Message(words.result_not_fetched(job_id, lang=lang)), thread_ts=thread_ts
+        )
     except BotError as exc:
         log.warning("could not say where the result of %s is: %s", job_id, exc)
 

@@ -13,14 +13,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.domain.commands import Language
 from bot.errors import BotError, UsageError
 from bot.render import answers
 from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import control, files, service
+from bot.slack.channel_config import configure
 from bot.slack.files import Attached
 from bot.slack.grammar import (
     Command,
+    Config,
     Help,
     ListWatches,
     Status,
@@ -31,10 +34,11 @@ from bot.slack.grammar import (
     parse_mention,
 )
 from bot.slack.guard import action_of, permitted
+from bot.slack.languages import place_language, reader_language
 from bot.slack.service import Place, Say
 
 Acknowledge = Callable[[Message | None], Awaitable[None]]
-Work = Watch | Status | Stop | ListWatches | Template | Upload
+Work = Watch | Status | Stop | ListWatches | Template | Upload | Config
 
 
 class Parse(Protocol):
@@ -81,26 +85,31 @@ def conversation_surface(
 async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> None:
     """Parse `text`, acknowledge, then do what it asks; a `BotError` becomes a sentence."""
     bot = surface.bot_user_id or rt.bot_user_id
+    lang = await reader_language(rt, place)
     try:
         command = surface.parse(text, command_name=rt.command)
     except UsageError as exc:
         await surface.acknowledge(
             answers.usage_error_message(
-                exc.user_message(), rt.command, bot_user_id=bot, in_thread=surface.in_thread
+                exc.user_message(),
+                rt.command,
+                bot_user_id=bot,
+                in_thread=surface.in_thread,
+                lang=lang,
             )
         )
         return
     if isinstance(command, Help):
         helper = answers.help_in_thread if surface.in_thread else answers.help_message
-        await surface.acknowledge(helper(rt.command, bot_user_id=bot))
+        await surface.acknowledge(helper(rt.command, bot_user_id=bot, lang=lang))
         return
-    shown = checking(command) if surface.shows_checking else None
+    shown = checking(command, lang=lang) if surface.shows_checking else None
     await surface.acknowledge(shown)
     if shown is None:
-        await perform(rt, command, place, say=surface.say, attached=surface.attached)
+        await perform(rt, command, place, say=surface.say, attached=surface.attached, lang=lang)
         return
     settling = Settling(surface.settle, surface.say)
-    await perform(rt, command, place, say=settling)
+    await perform(rt, command, place, say=settling, lang=lang)
     if not settling.settled and surface.clear is not None:
         await surface.clear()  # the answer was public (a card): nothing private is left
 
@@ -121,11 +130,11 @@ class Settling:
             await self.settle(message)
 
 
-def checking(command: Work) -> Message | None:
+def checking(command: Work, *, lang: Language = Language.EN_US) -> Message | None:
     """The instant answer while DRS is asked (watch, status); None for the others."""
     if isinstance(command, Watch | Status):
         refs = command.job_ids if isinstance(command, Watch) else (command.job_id,)
-        return answers.checking_message([str(ref) for ref in refs])
+        return answers.checking_message([str(ref) for ref in refs], lang=lang)
     return None
 
 
@@ -137,17 +146,25 @@ async def perform(
     say: Say,
     settle: Say | None = None,
     attached: Attached | None = None,
+    lang: Language | None = None,
 ) -> None:
-    """Call the service for one parsed command; a `BotError` is told to the asker."""
+    """Call the service for one parsed command; a `BotError` is told to the asker.
+
+    `lang`: the asker's language (their Slack locale, else the channel's), found when not given.
+    """
     if not await permitted(rt, place, action_of(command), say=say):
         return  # the asker was told privately which rule refused it
+    if lang is None:
+        lang = await reader_language(rt, place)
     try:
-        if isinstance(command, Template):
+        if isinstance(command, Config):
+            await configure(rt, place, command, say=say)
+        elif isinstance(command, Template):
             await files.send_template(rt, place, command, say=say)
         elif isinstance(command, Upload):
             await files.upload(rt, place, command, attached or Attached(), say=say)
         else:
-            await _call_service(rt, command, place, say=say, settle=settle or say)
+            await _call_service(rt, command, place, say=say, settle=settle or say, lang=lang)
     except BotError as exc:
         await say(answers.error_message(exc))
 
@@ -159,29 +176,34 @@ async def _call_service(
     *,
     say: Say,
     settle: Say,
+    lang: Language,
 ) -> None:
     if isinstance(command, Status):
-        job_id = await control.resolve(rt, place, command.job_id, say=settle)
+        job_id = await control.resolve(rt, place, command.job_id, say=settle, lang=lang)
         if job_id is not None:
             await service.status(
                 rt,
                 job_id,
                 job_type=command.job_type,
-                language=command.language,
+                language=command.language or lang.value,  # the reader's, unless `--lang`
                 say=settle,
                 in_thread=place.thread_ts is not None,
             )
     elif isinstance(command, Watch):
+        # A new watch takes the channel's language (`config lang`) unless `--lang` is given.
+        language = command.language or (await place_language(rt, place)).value
         for ref in command.job_ids:
-            job_id = await control.resolve(rt, place, ref, say=say)
+            job_id = await control.resolve(rt, place, ref, say=say, lang=lang)
             if job_id is not None:
                 await service.watch(
-                    rt, place, job_id, job_type=command.job_type, language=command.language, say=say
+                    rt, place, job_id, job_type=command.job_type, language=language, say=say
                 )
     elif isinstance(command, Stop):
         if command.job_id is None:
-            await control.stop(rt, place, None, say=say)
-        elif (job_id := await control.resolve(rt, place, command.job_id, say=say)) is not None:
-            await control.stop(rt, place, job_id, say=say)
+            await control.stop(rt, place, None, say=say, lang=lang)
+        elif (
+            job_id := await control.resolve(rt, place, command.job_id, say=say, lang=lang)
+        ) is not None:
+            await control.stop(rt, place, job_id, say=say, lang=lang)
     else:
-        await control.list_watches(rt, place, say=say)
+        await control.list_watches(rt, place, say=say, lang=lang)

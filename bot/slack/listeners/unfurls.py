@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
 from bot.access.rules import Action
+from bot.domain.commands import Language
 from bot.drs.console import ConsoleLink, console_link
 from bot.errors import BotError, DrsError, SlackError
 from bot.render import answers
@@ -29,6 +30,7 @@ from bot.render.unfurls import (
 from bot.runtime import Runtime
 from bot.slack import service
 from bot.slack.guard import permitted
+from bot.slack.languages import place_language
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import runtime_of
 from bot.slack.listeners.events import SeenEvents
@@ -55,18 +57,20 @@ class LinkPreviews:
         self._kept: dict[str, _Kept] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def preview(self, rt: Runtime, link: ConsoleLink) -> Message:
+    async def preview(self, rt: Runtime, link: ConsoleLink, channel: Place) -> Message:
+        """The preview in the channel's language (everyone there sees it)."""
+        lang = await place_language(rt, channel)
         ours = rt.settings.drs_region
         if link.region and ours and link.region != ours.lower():
-            return unfurl_other_region(link.job_id, region=link.region, ours=ours)
+            return unfurl_other_region(link.job_id, region=link.region, ours=ours, lang=lang)
         # One lock per job: three pastes at once wait for the first answer, not three.
         async with self._locks.setdefault(link.job_id, asyncio.Lock()):
             now = rt.clock.now()
-            kept = self._kept.get(link.job_id)
+            kept = self._kept.get(f"{link.job_id} {lang}")
             if kept is not None and now - kept.at < FRESH_FOR:
                 return kept.message
-            message = await _ask(rt, link.job_id, now)
-            self._keep(link.job_id, _Kept(now, message))
+            message = await _ask(rt, link.job_id, now, lang)
+            self._keep(f"{link.job_id} {lang}", _Kept(now, message))
             return message
 
     def _keep(self, job_id: str, kept: _Kept) -> None:
@@ -89,8 +93,8 @@ class LinkPreviews:
             return  # no preview: the policy does not let this user check jobs here (logged)
         links = [str(item.get("url") or "") for item in event.get("links") or []][:MAX_LINKS]
         found = [link for url in links if (link := console_link(url)) is not None]
-        previews = {link.url: await self.preview(rt, link) for link in found}
         channel, ts = str(event.get("channel") or ""), str(event.get("message_ts") or "")
+        previews = {link.url: await self.preview(rt, link, asker) for link in found}
         if previews and channel and ts:
             await _unfurl(rt, channel, ts, previews)
 
@@ -113,17 +117,18 @@ class LinkPreviews:
         if not await permitted(rt, asker, Action.STATUS, say=private(respond)):
             return
         if link is not None and channel and ts:
-            await _unfurl(rt, channel, ts, {url: await self.preview(rt, link)})
+            await _unfurl(rt, channel, ts, {url: await self.preview(rt, link, asker)})
 
 
-async def _ask(rt: Runtime, job_id: str, now: datetime) -> Message:
+async def _ask(rt: Runtime, job_id: str, now: datetime, lang: Language) -> Message:
     try:
-        progress = await service.query_now(rt, job_id, job_type=None, language=None)
+        progress = await service.query_now(rt, job_id, job_type=None, language=lang.value)
     except DrsError as exc:
-        return unfurl_problem(job_id, answers.drs_error_message(job_id, exc))
+        problem = answers.drs_error_message(job_id, exc, lang=lang)
+        return unfurl_problem(job_id, problem, lang=lang)
     # The name as stored from a watch: a preview asks DRS nothing more than the progress.
     name, summary = await stored_name(rt, job_id)
-    return unfurl_progress(progress, checked_at=now, job_name=name, job_summary=summary)
+    return unfurl_progress(progress, checked_at=now, job_name=name, job_summary=summary, lang=lang)
 
 
 async def _unfurl(rt: Runtime, channel: str, ts: str, previews: dict[str, Message]) -> None:
@@ -152,12 +157,12 @@ async def handle_watch_in_thread(
         return
     channel = str(container.get("channel_id") or context.channel_id or "")
     place = Place(context.team_id or "", channel, context.user_id or "", thread_ts=thread_ts)
-    if not await permitted(runtime_of(context), place, Action.WATCH, say=say):
+    rt = runtime_of(context)
+    if not await permitted(rt, place, Action.WATCH, say=say):
         return
+    language = (await place_language(rt, place)).value  # the channel's, as for any new watch
     try:
-        await service.watch(
-            runtime_of(context), place, job_id, job_type=None, language=None, say=say
-        )
+        await service.watch(rt, place, job_id, job_type=None, language=language, say=say)
     except BotError as exc:
         await say(answers.error_message(exc))
 
