@@ -77,6 +77,7 @@ class CardView:
     job_name: str | None = None  # DRS's name for the job (user text), when known
     job_summary: str | None = None  # engines in words (`MySQL → Kafka`), when known
     uploaded_file: str | None = None  # shown as "`name` uploaded by @requester"
+    region: str | None = None  # where the job was found, when several regions are served
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ def _meta(view: CardView) -> list[str]:
         meta.append(f"Asked by {user_ref(view.requested_by)}")
     if view.joined_by:
         meta.append(f"Also following: {users_line(view.joined_by)}")
+    if view.region:
+        meta.append(f"Region {code(view.region, 40)}")
     return meta
 
 

@@ -17,7 +17,7 @@ from bot.errors import BotError, SlackError
 from bot.render import files as words
 from bot.render.message import Message
 from bot.runtime import Runtime
-from bot.slack import control, service
+from bot.slack import control, regional, service
 from bot.slack.grammar import Template, Upload
 from bot.slack.service import Place, Say
 from bot.store import uploads
@@ -41,6 +41,12 @@ async def send_template(rt: Runtime, place: Place, command: Template, *, say: Sa
     job_id = await control.resolve(rt, place, command.job_id, say=say)
     if job_id is None:
         return
+    resolved = await regional.resolve(
+        rt, job_id, region=None, preferred=None, job_type=None, language=None, say=say
+    )
+    if resolved is None:
+        return
+    rt = resolved[0]  # the job's region
     client = build_template_client(rt.drs)
     try:
         blank = await client.download_template(
@@ -82,6 +88,12 @@ async def upload(
     except BotError as exc:
         await say(words.upload_refused(name, exc))
         return
+    resolved = await regional.resolve(
+        rt, job_id, region=None, preferred=None, job_type=None, language=None, say=say
+    )
+    if resolved is None:
+        return
+    rt = resolved[0]  # the job's region: uploaded there, watched there
     claim = await _claim(rt, place, job_id, shared, attached.event_key)
     if claim is None:
         return
@@ -94,6 +106,7 @@ async def upload(
             language=command.language,
             say=say,
             uploaded_file=shared.name,
+            region=rt.region,
         )
 
 

@@ -60,6 +60,7 @@ async def get_or_create(
         now=now,
         expires_at=now + rt.watch_lifetime,
         first_poll_at=now + rt.poll_interval,
+        region=rt.region,
     )
 
 

@@ -20,6 +20,7 @@ from bot.render import answers, cards, notes
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
+from bot.slack import regional
 from bot.slack.finished import finished
 from bot.slack.naming import details_in_time, drop, start_details, stored_name
 from bot.slack.posting import Place as Place
@@ -46,13 +47,28 @@ async def status(
     language: str | None,
     say: Say,
     in_thread: bool = False,
+    region: str | None = None,
+    preferred: str | None = None,
 ) -> None:
     """A one-off private answer: nothing stored, nothing watched.
 
     In a thread the slash command cannot run, so the answer does not suggest it.
+    `region` (`--region`) asks that region only; `preferred` is the channel's default region.
     """
+    resolved = await regional.resolve(
+        rt,
+        job_id,
+        region=region,
+        preferred=preferred,
+        job_type=job_type,
+        language=language,
+        say=say,
+    )
+    if resolved is None:
+        return
+    rt, located = resolved
     try:
-        progress = await query_now(rt, job_id, job_type=job_type, language=language)
+        progress = located or await query_now(rt, job_id, job_type=job_type, language=language)
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc))
         return
@@ -81,6 +97,7 @@ async def watch(
     language: str | None,
     say: Say,
     uploaded_file: str | None = None,
+    region: str | None = None,
 ) -> None:
     """Check the job now, post its card here and watch it (unless it has already finished).
 
@@ -88,13 +105,31 @@ async def watch(
 
     Four short transactions, none held across a DRS or Slack call: join a watch that exists,
     create the watch, forget it again when its card could not be posted, remember the card.
+    `region` (`--region`) watches it in that region only; else it is looked up (regional.py).
     """
+    preferred = None  # HOOK(lead): the channel's default region, channel_settings(...).region
+    resolved = await regional.resolve(
+        rt,
+        job_id,
+        region=region,
+        preferred=preferred,
+        job_type=job_type,
+        language=language,
+        say=say,
+    )
+    if resolved is None:
+        return
+    rt, located = resolved
     existing = await _join_existing(rt, place, job_id, job_type, language)
     if existing is not None:
         await _say_already_watched(rt, existing, job_id, say)
         return
     asking = start_details(rt, job_id, language)
-    check = await _first_check(rt, job_id, job_type, language, say)
+    check = (
+        FirstCheck(progress=located)
+        if located is not None
+        else await _first_check(rt, job_id, job_type, language, say)
+    )
     if check is None:
         await drop(asking)
         return

@@ -167,13 +167,20 @@ async def _call_service(
                 language=command.language,
                 say=settle,
                 in_thread=place.thread_ts is not None,
+                region=command.region,
             )
     elif isinstance(command, Watch):
         for ref in command.job_ids:
             job_id = await control.resolve(rt, place, ref, say=say)
             if job_id is not None:
                 await service.watch(
-                    rt, place, job_id, job_type=command.job_type, language=command.language, say=say
+                    rt,
+                    place,
+                    job_id,
+                    job_type=command.job_type,
+                    language=command.language,
+                    say=say,
+                    region=command.region,
                 )
     elif isinstance(command, Stop):
         if command.job_id is None:

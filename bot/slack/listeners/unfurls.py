@@ -26,7 +26,7 @@ from bot.render.unfurls import (
     unfurl_progress,
 )
 from bot.runtime import Runtime
-from bot.slack import service
+from bot.slack import regional, service
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import runtime_of
 from bot.slack.listeners.events import SeenEvents
@@ -54,16 +54,16 @@ class LinkPreviews:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def preview(self, rt: Runtime, link: ConsoleLink) -> Message:
-        ours = rt.settings.drs_region
-        if link.region and ours and link.region != ours.lower():
-            return unfurl_other_region(link.job_id, region=link.region, ours=ours)
+        other = regional.unserved(rt, link.region)
+        if other is not None:
+            return unfurl_other_region(link.job_id, region=other[0], ours=other[1])
         # One lock per job: three pastes at once wait for the first answer, not three.
         async with self._locks.setdefault(link.job_id, asyncio.Lock()):
             now = rt.clock.now()
             kept = self._kept.get(link.job_id)
             if kept is not None and now - kept.at < FRESH_FOR:
                 return kept.message
-            message = await _ask(rt, link.job_id, now)
+            message = await _ask(rt, link.job_id, now, link.region)
             self._keep(link.job_id, _Kept(now, message))
             return message
 
@@ -102,9 +102,12 @@ class LinkPreviews:
             await _unfurl(rt, channel, ts, {url: await self.preview(rt, link)})
 
 
-async def _ask(rt: Runtime, job_id: str, now: datetime) -> Message:
-    try:
-        progress = await service.query_now(rt, job_id, job_type=None, language=None)
+async def _ask(rt: Runtime, job_id: str, now: datetime, region: str | None = None) -> Message:
+    try:  # the link's region when several are served (else the job's, or a lookup)
+        rt, located = await regional.scope(
+            rt, job_id, region=region if rt.regions.several else None
+        )
+        progress = located or await service.query_now(rt, job_id, job_type=None, language=None)
     except DrsError as exc:
         return unfurl_problem(job_id, answers.drs_error_message(job_id, exc))
     # The name as stored from a watch: a preview asks DRS nothing more than the progress.
