@@ -103,10 +103,16 @@ async def regional_bot(
     *,
     regions: tuple[str, ...] = REGIONS,
     env: dict[str, str] | None = None,
+    unlisted: tuple[str, ...] = (),
 ) -> AsyncIterator[RegionalBot]:
-    """Start IAM, one simulator per region, the Slack stand-in and the bot over real HTTP."""
+    """Start IAM, one simulator per region, the Slack stand-in and the bot over real HTTP.
+
+    `unlisted`: regions whose project IAM does not list (their discovery fails).
+    """
     async with AsyncExitStack() as stack:
         iam = await stack.enter_async_context(simulator(None))
+        for region in unlisted:
+            del iam.iam.projects[region]
         sims = {r: await stack.enter_async_context(simulator(r, iam)) for r in regions}
         slack = SlackStandIn(bot_token=BOT_TOKEN, team_id=TEAM_ID, bot_user_id=BOT_USER_ID)
         await slack.start()
