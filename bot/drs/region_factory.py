@@ -144,3 +144,12 @@ def region_urls(settings: Settings) -> dict[str, str]:
         else:
             urls[f"DRS_REGIONS {region}"] = drs_endpoint(region)
     return urls
+
+
+async def default_client(
+    settings: Settings, *, clock: Clock | None = None, retry: RetryPolicy | None = None
+) -> DrsClient:
+    """The default region's client for one-shot commands (check, template, doctor...): with
+    DRS_REGIONS its project is discovered first (its DrsError raised). Close it when done."""
+    regions = build_regions(settings, clock=clock, retry=retry)
+    return await regions.client(regions.default_region)

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import ConfigError
-from bot.sandbox.slack_payloads import slash_command_body
+from bot.sandbox.slack_payloads import link_shared_body, slash_command_body
 from bot.store.models import PolledJob, Watch
 from bot.watcher.sweep import Sweeper
 from tests.regions.bot import JOBS, NOWHERE, PROJECTS, REGIONS, RegionalBot, regional_bot
 
 CHANNEL = "C0REGIONS"
+CONSOLE = "https://console-intl.huaweicloud.com/drs/"
 SECOND = REGIONS[1]
 
 
@@ -70,6 +71,10 @@ async def test_a_job_in_the_second_region_is_found_watched_and_polled_there(
         assert bot.sims[SECOND].calls == {JOBS[SECOND]: 2}  # polled in its own region
         assert bot.sims[REGIONS[0]].calls == {JOBS[SECOND]: 1}
         assert bot.iam.iam.listings.count(SECOND) == 1  # the project stayed cached
+        await slash(bot, f"status {JOBS[SECOND]}")  # known now: asked in its region only
+        await bot.slack.wait_for(lambda: len(bot.slack.ephemerals()) == 1)
+        assert bot.sims[REGIONS[0]].calls == {JOBS[SECOND]: 1}
+        assert bot.sims[SECOND].calls == {JOBS[SECOND]: 3}
         if kind == "iam":
             scopes = [login["auth"]["scope"] for login in bot.iam.iam_logins]
             assert {"project": {"id": PROJECTS[SECOND]}} in scopes
@@ -135,3 +140,23 @@ async def test_region_option_asks_that_region_only(sqlite_url: str) -> None:
         said = bot.slack.ephemerals()[1].text
         assert "I do not serve region `eu-west-101`" in said
         assert "`ap-southeast-1`, `ap-southeast-2`, `ap-southeast-3`" in said
+
+
+async def paste(bot: RegionalBot, url: str, n: int) -> str:
+    bot.slack.add_channel(CHANNEL)
+    msg = bot.slack.add_user_message(CHANNEL, f"look: <{url}>")
+    body = link_shared_body(urls=[url], message_ts=msg.ts, channel_id=CHANNEL)
+    assert (await bot.sender.send(bot.events_url, body)).status_code == 200
+    await bot.slack.wait_for(lambda: len(bot.slack.unfurls) >= n)
+    return str(bot.slack.unfurls[n - 1].unfurls[url]["blocks"])
+
+
+async def test_a_console_link_is_previewed_from_the_region_it_names(sqlite_url: str) -> None:
+    async with regional_bot("aksk", sqlite_url) as bot:
+        third = f"{CONSOLE}?region=ap-southeast-3#/drs/migration/detail?jobId={JOBS[REGIONS[2]]}"
+        assert "4,200" in await paste(bot, third, 1)
+        assert progress_calls(bot, REGIONS[0]) == 0 and progress_calls(bot, SECOND) == 0
+        elsewhere = f"{CONSOLE}?region=eu-west-101#/drs/migration/detail?jobId={NOWHERE}"
+        preview = await paste(bot, elsewhere, 2)
+        assert "eu-west-101" in preview and "ap-southeast-1, ap-southeast-2" in preview
+        assert progress_calls(bot, REGIONS[0]) == 0
