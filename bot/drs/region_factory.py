@@ -70,7 +70,7 @@ def build_regions(
     async def discover(region: str) -> str:
         return await _discover(settings, region, clock=clock, transport=transport)
 
-    return Regions(plan.names, make=make, projects=plan.projects, discover=discover)
+    return Regions(plan.names, make=make, projects=plan.projects, discover=discover, clock=clock)
 
 
 async def _discover(

@@ -6,11 +6,17 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
+from bot.clock import Clock, SystemClock
 from bot.drs.client import DrsClient
 from bot.drs.factory import build_template_client
 from bot.drs.templates import TemplateClient
+from bot.errors import DrsError
 
 log = logging.getLogger(__name__)
+
+# A region whose project IAM could not give is not asked again sooner than this (seconds):
+# every poll of its jobs would otherwise ask IAM once more.
+RETRY_DISCOVERY_AFTER = 30.0
 
 # (region, project ID) -> the region's client; region -> its project ID, asked of IAM.
 MakeClient = Callable[[str, str], DrsClient]
@@ -22,7 +28,8 @@ class Regions:
 
     A region's project ID is given (DRS_PROJECTS, DRS_PROJECT_ID) or discovered through IAM on
     first use and cached; a failed discovery raises its DrsError for that region only and is
-    tried again on the next use, so one region's trouble never stops the others.
+    tried again on a use RETRY_DISCOVERY_AFTER seconds later, so one region's trouble never
+    stops the others.
     """
 
     def __init__(
@@ -32,7 +39,7 @@ class Regions:
         make: MakeClient,
         projects: Mapping[str, str] | None = None,
         discover: Discover | None = None,
-        several: bool | None = None,
+        clock: Clock | None = None,
     ) -> None:
         if not names:
             raise ValueError("at least one region")
@@ -43,8 +50,10 @@ class Regions:
         self._clients: dict[str, DrsClient] = {}
         self._templates: dict[str, TemplateClient] = {}
         self._locks = {name: asyncio.Lock() for name in self.names}
+        self._clock: Clock = clock or SystemClock()
+        self._failed: dict[str, tuple[float, DrsError]] = {}  # region -> (when, why)
         # Several regions configured: jobs are looked up across them and cards name theirs.
-        self.several = len(self.names) > 1 if several is None else several
+        self.several = len(self.names) > 1
 
     @property
     def default_region(self) -> str:
@@ -86,10 +95,20 @@ class Regions:
         async with self._locks[region]:
             found = self._projects.get(region)
             if found is None:
-                if self._discover is None:
-                    raise ValueError(f"no project ID for region {region} and no discovery")
-                found = self._projects[region] = await self._discover(region)
+                found = self._projects[region] = await self._discovered(region)
         return found
+
+    async def _discovered(self, region: str) -> str:
+        if self._discover is None:
+            raise ValueError(f"no project ID for region {region} and no discovery")
+        failed = self._failed.get(region)
+        if failed is not None and self._clock.monotonic() - failed[0] < RETRY_DISCOVERY_AFTER:
+            raise failed[1]
+        try:
+            return await self._discover(region)
+        except DrsError as exc:
+            self._failed[region] = (self._clock.monotonic(), exc)
+            raise
 
     async def client(self, region: str) -> DrsClient:
         """The region's DRS client (built on first use, after its project ID is known)."""

@@ -41,12 +41,10 @@ async def send_template(rt: Runtime, place: Place, command: Template, *, say: Sa
     job_id = await control.resolve(rt, place, command.job_id, say=say)
     if job_id is None:
         return
-    resolved = await regional.resolve(
-        rt, job_id, region=None, preferred=None, job_type=None, language=None, say=say
-    )
-    if resolved is None:
+    in_region = await regional.job_runtime(rt, job_id, say)
+    if in_region is None:
         return
-    rt = resolved[0]  # the job's region
+    rt = in_region  # the job's region
     client = build_template_client(rt.drs)
     try:
         blank = await client.download_template(
@@ -88,12 +86,10 @@ async def upload(
     except BotError as exc:
         await say(words.upload_refused(name, exc))
         return
-    resolved = await regional.resolve(
-        rt, job_id, region=None, preferred=None, job_type=None, language=None, say=say
-    )
-    if resolved is None:
+    in_region = await regional.job_runtime(rt, job_id, say)
+    if in_region is None:
         return
-    rt = resolved[0]  # the job's region: uploaded there, watched there
+    rt = in_region  # the job's region: uploaded there, watched there
     claim = await _claim(rt, place, job_id, shared, attached.event_key)
     if claim is None:
         return

@@ -79,7 +79,6 @@ def unserved(rt: Runtime, region: str | None) -> tuple[str, str] | None:
 async def resolve(
     rt: Runtime,
     job_id: str,
-    *,
     region: str | None,
     preferred: str | None,
     job_type: str | None,
@@ -96,3 +95,9 @@ async def resolve(
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc))
     return None
+
+
+async def job_runtime(rt: Runtime, job_id: str, say: Say) -> Runtime | None:
+    """`rt` for the job's region (template, upload); None when the asker was told why not."""
+    resolved = await resolve(rt, job_id, None, None, None, None, say)
+    return resolved[0] if resolved is not None else None

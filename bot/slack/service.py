@@ -55,15 +55,7 @@ async def status(
     In a thread the slash command cannot run, so the answer does not suggest it.
     `region` (`--region`) asks that region only; `preferred` is the channel's default region.
     """
-    resolved = await regional.resolve(
-        rt,
-        job_id,
-        region=region,
-        preferred=preferred,
-        job_type=job_type,
-        language=language,
-        say=say,
-    )
+    resolved = await regional.resolve(rt, job_id, region, preferred, job_type, language, say)
     if resolved is None:
         return
     rt, located = resolved
@@ -108,15 +100,7 @@ async def watch(
     `region` (`--region`) watches it in that region only; else it is looked up (regional.py).
     """
     preferred = None  # HOOK(lead): the channel's default region, channel_settings(...).region
-    resolved = await regional.resolve(
-        rt,
-        job_id,
-        region=region,
-        preferred=preferred,
-        job_type=job_type,
-        language=language,
-        say=say,
-    )
+    resolved = await regional.resolve(rt, job_id, region, preferred, job_type, language, say)
     if resolved is None:
         return
     rt, located = resolved
@@ -125,11 +109,7 @@ async def watch(
         await _say_already_watched(rt, existing, job_id, say)
         return
     asking = start_details(rt, job_id, language)
-    check = (
-        FirstCheck(progress=located)
-        if located is not None
-        else await _first_check(rt, job_id, job_type, language, say)
-    )
+    check = await _first_check(rt, job_id, job_type, language, say, located)
     if check is None:
         await drop(asking)
         return
@@ -196,9 +176,17 @@ async def _say_already_watched(rt: Runtime, found: Watch, job_id: str, say: Say)
 
 
 async def _first_check(
-    rt: Runtime, job_id: str, job_type: str | None, language: str | None, say: Say
+    rt: Runtime,
+    job_id: str,
+    job_type: str | None,
+    language: str | None,
+    say: Say,
+    located: Progress | None = None,
 ) -> FirstCheck | None:
-    """Ask DRS once; None (the asker told why) when there is nothing to watch."""
+    """Ask DRS once (unless a lookup across regions just did); None (the asker told why) when
+    there is nothing to watch."""
+    if located is not None:
+        return FirstCheck(progress=located)
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except (Throttled, _Unavailable) as exc:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from bot.clock import FakeClock
 from bot.domain.watching import Outcome
 from bot.drs.client import DrsClient
-from bot.drs.regions import Regions
+from bot.drs.regions import RETRY_DISCOVERY_AFTER, Regions
 from bot.drs.retry import NO_RETRY
 from bot.errors import DrsUnavailable
 from bot.store.rows import Claim
@@ -46,3 +48,25 @@ async def test_each_job_is_polled_in_its_region_and_a_region_not_ready_fails_alo
     assert failed.outcome is Outcome.UNAVAILABLE and failed.error is not None
     assert failed.error.message == "IAM could not be reached."
     assert asked == [SECOND]
+
+
+async def test_a_failed_discovery_is_asked_again_only_after_a_while() -> None:
+    clock = FakeClock()
+    answers: list[str | Exception] = [DrsUnavailable("IAM could not be reached."), "p" * 32]
+
+    async def discover(region: str) -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def make(region: str, project_id: str) -> DrsClient:
+        raise AssertionError("no client is built here")
+
+    regions = Regions([FIRST], make=make, discover=discover, clock=clock)
+    for _ in range(2):  # the second use within the pause gets the same error, IAM not asked
+        with pytest.raises(DrsUnavailable):
+            await regions.project_id(FIRST)
+    assert len(answers) == 1
+    clock.advance(RETRY_DISCOVERY_AFTER)
+    assert await regions.project_id(FIRST) == "p" * 32
