@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.errors import ConfigError
+from bot.render.cards import ACTION_REFRESH
+from bot.sandbox.slack_interactions import block_action_body
 from bot.sandbox.slack_payloads import link_shared_body, slash_command_body
 from bot.store.models import PolledJob, Watch
 from bot.watcher.sweep import Sweeper
@@ -134,12 +137,33 @@ async def test_region_option_asks_that_region_only(sqlite_url: str) -> None:
         await bot.slack.wait_for(lambda: len(cards(bot)) == 1)
         assert progress_calls(bot, REGIONS[0]) == 0
         assert await stored(bot) == [(JOBS[SECOND], SECOND, PROJECTS[SECOND])]
+        await refresh(bot, cards(bot)[0])  # the card's Refresh asks the job's region
+        await bot.slack.wait_for(lambda: progress_calls(bot, SECOND) == 2)
+        assert progress_calls(bot, REGIONS[0]) == 0
 
         await slash(bot, f"status {JOBS[SECOND]} --region eu-west-101")
         await bot.slack.wait_for(lambda: len(bot.slack.ephemerals()) == 2)
         said = bot.slack.ephemerals()[1].text
         assert "I do not serve region `eu-west-101`" in said
         assert "`ap-southeast-1`, `ap-southeast-2`, `ap-southeast-3`" in said
+
+
+async def refresh(bot: RegionalBot, card: Any) -> None:
+    button = next(
+        e
+        for b in card.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ACTION_REFRESH
+    )
+    body = block_action_body(
+        action_id=ACTION_REFRESH,
+        value=button["value"],
+        message_ts=card.ts,
+        channel_id=CHANNEL,
+        response_url=bot.slack.new_response_url(channel_id=CHANNEL),
+    )
+    assert (await bot.sender.send(bot.events_url, body)).status_code == 200
 
 
 async def paste(bot: RegionalBot, url: str, n: int) -> str:
