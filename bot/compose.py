@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.access.load import load_access
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
-from bot.drs.factory import build_drs_client
+from bot.drs.region_factory import build_regions, default_region_client
 from bot.drs.retry import RetryPolicy
 from bot.metrics import Metrics
 from bot.proxy import Proxies
@@ -42,13 +42,14 @@ async def build_runtime(
         raise
     log.info("database ready: %s", safe_url(settings.database_url))
     metrics = Metrics()
-    drs = build_drs_client(
-        settings,
-        clock=clock,
-        transport=drs_transport,
-        retry=drs_retry,
-        observe=metrics.drs_request,
+    regions = build_regions(
+        settings, clock=clock, transport=drs_transport, retry=drs_retry, observe=metrics.drs_request
     )
+    try:
+        drs = await default_region_client(regions)
+    except BaseException:
+        await engine.dispose()
+        raise
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
     client = build_web_client(token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429)
@@ -60,7 +61,8 @@ async def build_runtime(
         drs=drs,
         slack=SlackGateway(client, observe=metrics.slack_call),
         clock=clock,
-        project_id=settings.drs_project_id or "",
+        project_id=drs.project_id,
+        regions=regions,
         metrics=metrics,
         access=access,
         workspaces=workspace_directory(settings, engine, metrics, proxy),
@@ -86,6 +88,6 @@ def workspace_directory(
 
 async def close_runtime(runtime: Runtime) -> None:
     """Release connections; safe to call once at shutdown."""
-    await runtime.drs.aclose()
+    await runtime.regions.aclose()  # every region's client, the default's (runtime.drs) too
     await runtime.slack.aclose()
     await runtime.engine.dispose()

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.config_oauth import oauth_problems
+from bot.config_regions import RegionPlan, plan_regions
 from bot.domain.commands import DEFAULT_COMMAND, DEFAULT_LANGUAGE, Language
 from bot.errors import ConfigError
 
@@ -75,6 +76,10 @@ class Settings(BaseSettings):
     drs_region: str | None = None
     drs_project_id: str | None = None
     drs_endpoint: str | None = None
+    # Several regions (bot/config_regions.py parses these three)
+    drs_regions: str | None = None
+    drs_projects: str | None = None
+    drs_endpoints: str | None = None
     drs_language: Language = DEFAULT_LANGUAGE
     drs_auth_token: SecretStr | None = None
     huaweicloud_sdk_ak: SecretStr | None = None
@@ -170,15 +175,20 @@ class Settings(BaseSettings):
             kinds.append(CredentialKind.AKSK)
         return kinds
 
+    def region_plan(self) -> RegionPlan | None:
+        """The regions DRS_REGIONS names (None: the one-region form); checked by drs_problems."""
+        return plan_regions(self)[0]
+
     def drs_problems(self) -> list[str]:
         """What stops the bot from calling DRS (empty when it can)."""
-        problems: list[str] = []
-        if not self.drs_project_id:
+        # With DRS_REGIONS, project IDs are discovered and endpoints derived per region.
+        plan, problems = plan_regions(self)
+        if plan is None and not self.drs_project_id:
             problems.append(
                 "DRS_PROJECT_ID is not set: set it to the project ID of your region "
                 "(console: My Credentials > API Credentials)."
             )
-        if not self.drs_region and not self.drs_endpoint:
+        if plan is None and not self.drs_region and not self.drs_endpoint:
             problems.append(
                 "DRS_REGION is not set: set it to your region, e.g. ap-southeast-1 "
                 "(or set DRS_ENDPOINT to the full DRS URL)."
@@ -229,7 +239,7 @@ class Settings(BaseSettings):
                         f"{name} is not set: IAM login needs IAM_USERNAME, IAM_PASSWORD and "
                         "IAM_DOMAIN (the account name)."
                     )
-            if not self.drs_region and not self.iam_endpoint:
+            if not self.drs_region and not self.drs_regions and not self.iam_endpoint:
                 problems.append("IAM_ENDPOINT cannot be derived: set DRS_REGION or IAM_ENDPOINT.")
         return problems
 

@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import CredentialKind, Settings, load_settings
 from bot.drs import probe
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
+from bot.drs.region_factory import region_urls
 from bot.errors import PolicyError, StoreError
 from bot.proxy import Proxies
 from bot.slack.reach import describe_slack_failure
@@ -108,7 +109,9 @@ def mode_checks(settings: Settings) -> list[Check]:
 def endpoint_urls(settings: Settings) -> dict[str, str]:
     """Every URL the bot will call on the cloud side, by the setting that chose it."""
     urls: dict[str, str] = {}
-    if settings.drs_endpoint:
+    if regional := region_urls(settings):  # DRS_REGIONS: every region's endpoint
+        urls.update(regional)
+    elif settings.drs_endpoint:
         urls["DRS_ENDPOINT"] = settings.drs_endpoint
     elif settings.drs_region:
         urls["DRS_REGION"] = drs_endpoint(settings.drs_region)

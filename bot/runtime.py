@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.files import SharedFile
 from bot.drs.client import DrsClient
+from bot.drs.regions import Regions
 from bot.metrics import Metrics
 from bot.render.message import Message
 
@@ -114,7 +115,8 @@ class Runtime:
     drs: DrsClient
     slack: Chat
     clock: Clock
-    project_id: str
+    project_id: str  # of `drs`: the default region's, or the job's in `in_region`'s copy
+    regions: Regions
     owner: str = field(default_factory=replica_name)
     bot_user_id: str | None = None
     # When this process last published each (team, user)'s Home: the once-a-minute limit.
@@ -127,6 +129,8 @@ class Runtime:
     workspaces: Directory | None = None
     # The Enterprise Grid org of the workspace this (scoped) runtime serves, if any.
     enterprise_id: str | None = None
+    # The job's region in `in_region`'s copy when several are served (stored, shown on cards).
+    region: str | None = None
 
     async def for_workspace(self, team_id: str, enterprise_id: str | None = None) -> Runtime:
         """This runtime speaking as the workspace's installation (itself in one-token mode)."""
@@ -147,6 +151,16 @@ class Runtime:
     async def chat_for(self, team_id: str, enterprise_id: str | None = None) -> Chat:
         """The Chat bound to the workspace's bot token (`slack` in one-token mode)."""
         return (await self.for_workspace(team_id, enterprise_id)).slack
+
+    async def in_region(self, region: str | None) -> Runtime:
+        """This runtime speaking to `region` (None: the default): its `drs` and `project_id`.
+
+        Raises the region's DrsError when its project cannot be found through IAM.
+        """
+        name = region or self.regions.default_region
+        drs = await self.regions.client(name)
+        shown = name if self.regions.several else None
+        return dataclasses.replace(self, drs=drs, project_id=drs.project_id, region=shown)
 
     @property
     def command(self) -> str:

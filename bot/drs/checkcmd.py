@@ -11,8 +11,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import load_settings
 from bot.domain.progress import Phase, Progress
 from bot.drs.client import DrsClient
-from bot.drs.factory import build_drs_client
 from bot.drs.jobid import parse_job_id
+from bot.drs.region_factory import default_client
 from bot.errors import DrsError, InvalidJobId
 
 # 0: DRS answered (with --watch: the parse succeeded); 1: DRS or IAM gave an error;
@@ -97,8 +97,8 @@ async def run_check(
         return EXIT_USAGE
     settings = load_settings(drs=True)  # ConfigError -> exit 2 in bot.cli
     clock = clock or SystemClock()
-    client = build_drs_client(settings, clock=clock)
     try:
+        client = await default_client(settings, clock=clock)  # DRS_REGIONS: the default's
         async with client:
             if getattr(args, "watch", False):
                 return await _watch(

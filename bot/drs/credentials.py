@@ -66,7 +66,8 @@ class AkSkAuth(httpx.Auth):
     def sign(self, request: httpx.Request) -> None:
         """Add the signing headers and Authorization to `request` (in place)."""
         request.headers["X-Sdk-Date"] = signer.sdk_date(self._clock.now())
-        request.headers["X-Project-Id"] = self._project_id
+        if self._project_id:  # IAM's project listing (region discovery) is signed without one
+            request.headers["X-Project-Id"] = self._project_id
         if self._security_token is not None:
             request.headers["X-Security-Token"] = self._security_token.get_secret_value()
         if "Host" not in request.headers:
@@ -146,10 +147,16 @@ class IamPasswordAuth(httpx.Auth):
             "password": self._password.get_secret_value(),
             "domain": {"name": self._domain},
         }
+        # Without a project (listing a region's projects) the token is scoped to the account.
+        scope: dict[str, object] = (
+            {"project": {"id": self._project_id}}
+            if self._project_id
+            else {"domain": {"name": self._domain}}
+        )
         return {
             "auth": {
                 "identity": {"methods": ["password"], "password": {"user": user}},
-                "scope": {"project": {"id": self._project_id}},
+                "scope": scope,
             }
         }
 

@@ -15,7 +15,7 @@ import httpx
 from bot.clock import Clock
 from bot.config import Settings
 from bot.drs.client import progress_path
-from bot.drs.factory import build_drs_client
+from bot.drs.region_factory import default_client
 from bot.drs.responses import error_from_response
 from bot.drs.retry import NO_RETRY
 from bot.drs.transport import error_from_transport
@@ -72,7 +72,10 @@ class Answer:
 
 async def ask_drs(settings: Settings, *, clock: Clock) -> Answer:
     """One progress query for PROBE_JOB with the configured credentials (no retry)."""
-    drs = build_drs_client(settings, clock=clock, retry=NO_RETRY)
+    try:  # with DRS_REGIONS: the default region, its project discovered first
+        drs = await default_client(settings, clock=clock, retry=NO_RETRY)
+    except DrsError as exc:
+        return Answer(exc, None)
     try:
         try:
             response = await drs.http.get(

@@ -115,7 +115,7 @@ class TemplateApi:
             return sim._reply(
                 403, {"error_code": "DRS.M00261", "error_msg": "The project ID is incorrect."}
             )
-        if job_id not in sim.jobs:
+        if sim.job_in(project, job_id) is None:
             return sim._reply(
                 400,
                 {

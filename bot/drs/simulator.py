@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import socket
 import uuid
@@ -24,6 +23,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.drs import signer
 from bot.drs.sim_details import detail_body, is_details_path
+from bot.drs.sim_iam import IamApi
 from bot.drs.sim_jobs import Faults, SimJob
 from bot.drs.sim_templates import MAX_BODY, TemplateApi
 
@@ -72,6 +72,7 @@ class DrsSimulator:
         ak: str | None = None,
         sk: str | None = None,
         iam_users: dict[str, str] | None = None,
+        iam_projects: dict[str, str] | None = None,
         clock: Clock | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -97,6 +98,7 @@ class DrsSimulator:
         self._answered: dict[str, int] = {}  # 200 answers per job (faulted ones do not move it)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.iam = IamApi(self, iam_projects)  # login; project listing: region -> project ID
         self.templates = TemplateApi(self)  # blank template, upload, import result
         self.uploads = self.templates.uploads  # job ID -> exact bytes of its last upload
 
@@ -110,6 +112,13 @@ class DrsSimulator:
     def remove_job(self, job_id: str) -> None:
         """The job is deleted: from now on it answers 400 DRS.10000010."""
         self.jobs.pop(job_id, None)
+
+    def job_in(self, project: str, job_id: str) -> SimJob | None:
+        """The job, unless it carries a `project_id` other than `project` (another region's)."""
+        job = self.jobs.get(job_id)
+        if job is None or job.details.get("project_id", project) != project:
+            return None
+        return job
 
     @property
     def open_auth(self) -> bool:
@@ -167,8 +176,8 @@ class DrsSimulator:
             SimRequest(request.method, path, dict(request.query), dict(request.headers))
         )
         parts = path.split("/")
-        if request.method == "POST" and path.rstrip("/") == "/v3/auth/tokens":
-            return await self._iam_login(request)
+        if self.iam.route(request, path):
+            return await self.iam.handle(request, path)
         if (
             request.method == "GET"
             and len(parts) == 8
@@ -213,7 +222,7 @@ class DrsSimulator:
             return web.Response(status=200, text="<html>502 Bad Gateway</html>")
         if self.project_id and project != self.project_id:
             return self._reply(403, BAD_PROJECT)
-        job = self.jobs.get(job_id)
+        job = self.job_in(project, job_id)
         if job is None:
             return self._reply(400, NOT_FOUND)
         now = self.clock.monotonic()
@@ -230,7 +239,7 @@ class DrsSimulator:
             return self._reply(401, refusal)
         if self.project_id and project != self.project_id:
             return self._reply(403, BAD_PROJECT)
-        job = self.jobs.get(job_id)
+        job = self.job_in(project, job_id)
         if job is None:
             return self._reply(400, NOT_FOUND)
         return self._reply(200, detail_body(job))
@@ -265,35 +274,3 @@ class DrsSimulator:
         if verdict is None:
             return None
         return SKEWED if verdict == "expired" else UNAUTHORIZED
-
-    async def _iam_login(self, request: web.Request) -> web.Response:
-        try:
-            body = json.loads(await request.read())
-            self.iam_logins.append(body)
-            user = body["auth"]["identity"]["password"]["user"]
-            name, password = str(user["name"]), str(user["password"])
-            domain = str(user.get("domain", {}).get("name", ""))
-            scope = body["auth"].get("scope", {}).get("project", {}).get("id")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return self._reply(400, {"error": {"code": 400, "message": "Invalid request body"}})
-        known = self.iam_users.get(f"{domain}/{name}", self.iam_users.get(name))
-        if known is None or not hmac.compare_digest(known, password):
-            return self._reply(
-                401, {"error": {"code": 401, "message": "The username or password is wrong."}}
-            )
-        if self.project_id and scope != self.project_id:
-            return self._reply(400, {"error": {"code": 400, "message": "Project scope invalid."}})
-        token = f"sim-iam-{uuid.uuid4().hex}"
-        self.issued_tokens.add(token)
-        now = self.clock.now()
-        stamp = "%Y-%m-%dT%H:%M:%S.000000Z"
-        answer = {
-            "token": {
-                "methods": ["password"],
-                "issued_at": now.strftime(stamp),
-                "expires_at": (now + timedelta(hours=24)).strftime(stamp),
-                "project": {"id": scope},
-                "user": {"name": name, "domain": {"name": domain}},
-            }
-        }
-        return self._reply(201, answer, **{"X-Subject-Token": token})

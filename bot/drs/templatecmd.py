@@ -15,8 +15,9 @@ from bot.clock import Clock, SystemClock
 from bot.config import load_settings
 from bot.drs.checkcmd import EXIT_API, EXIT_OK, EXIT_USAGE, _watch, describe
 from bot.drs.client import DrsClient
-from bot.drs.factory import build_drs_client, build_template_client
+from bot.drs.factory import build_template_client
 from bot.drs.jobid import parse_job_id
+from bot.drs.region_factory import default_client
 from bot.drs.template_options import MAPPINGS, UPLOAD_LEVELS
 from bot.drs.templates import Download, TemplateClient, choose
 from bot.errors import DrsError, UsageError
@@ -70,8 +71,8 @@ async def _run(command: str, job_text: str, action: Action, clock: Clock | None)
         print(f"drs-bot {command}: {exc.user_message()}", file=sys.stderr)
         return EXIT_USAGE
     settings = load_settings(drs=True)  # ConfigError -> exit 2 in bot.cli
-    drs = build_drs_client(settings, clock=clock or SystemClock())
     try:
+        drs = await default_client(settings, clock=clock or SystemClock())  # DRS_REGIONS: default
         async with drs:
             return await action(drs, build_template_client(drs), job_id)
     except UsageError as exc:

@@ -16,9 +16,11 @@
     │   │       ├── ZipMemberNotAllowed     a nested archive or not .json/.txt
     │   │       ├── ZipUnsafePath           an absolute path or `..` inside
     │   │       └── ZipTooLargeUnpacked     unpacks past the limit (zip bomb)
-    │   └── InvalidJobId          text that is not a DRS job ID (8-4-4-4-12)
+    │   ├── InvalidJobId          text that is not a DRS job ID (8-4-4-4-12)
+    │   └── UnknownRegion         `--region` names a region the bot does not serve
     ├── DrsError                  the DRS progress API did not answer with a progress
     │   ├── JobNotFound           DRS.10000010, DRS.M00289, DRS.M05003, DRS.M05004
+    │   │   └── JobNotInAnyRegion no region served knows the job (or could be asked)
     │   ├── CredentialsRefused    401/403, APIGW.0301/APIG.0301, DRS.M00100/M00102/M00103/M00261
     │   ├── Throttled             429, APIGW.0308/APIG.0308, DRS.M01503       (retried)
     │   ├── DrsUnavailable        5xx, DNS failing for now, bodies that are not the
@@ -78,6 +80,7 @@ from bot.errors.drs import (
     UploadRefused,
     UploadUncertain,
 )
+from bot.errors.regions import JobNotInAnyRegion, UnknownRegion
 from bot.errors.slack import (
     DestinationGone,
     FileNotReadable,
@@ -121,6 +124,7 @@ __all__ = [
     "InvalidJobId",
     "InvalidOption",
     "JobNotFound",
+    "JobNotInAnyRegion",
     "MissingScope",
     "NotAWorkbook",
     "NotDrs",
@@ -134,6 +138,7 @@ __all__ = [
     "TemplateFileError",
     "TemplateTooLarge",
     "Throttled",
+    "UnknownRegion",
     "UnsupportedTemplateType",
     "UploadRefused",
     "UploadUncertain",

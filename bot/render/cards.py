@@ -80,6 +80,7 @@ class CardView:
     job_name: str | None = None  # DRS's name for the job (user text), when known
     job_summary: str | None = None  # engines in words (`MySQL → Kafka`), when known
     uploaded_file: str | None = None  # shown as "`name` uploaded by @requester"
+    region: str | None = None  # where the job was found, when several regions are served
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ def _meta(view: CardView, lang: Language) -> list[str]:
         meta.append(t(lang, "card.asked_by", user=user_ref(view.requested_by)))
     if view.joined_by:
         meta.append(t(lang, "card.following", users=users_line(view.joined_by, lang=lang)))
+    if view.region:
+        meta.append(t(lang, "card.region", region=code(view.region, 40)))
     return meta
 
 

@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "card.state.expired": "Watch ended: it reached its time limit.",
     "card.state.undeliverable": "Watch ended: the bot can no longer post here.",
     "card.last_checked": "Last checked {when}",
+    "card.region": "Region {region}",
     "card.uploaded_by": "{file} uploaded by {user}",
     "card.asked_by": "Asked by {user}",
     "card.following": "Also following: {users}",

@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "card.state.expired": "监视已结束：达到时间上限。",
     "card.state.undeliverable": "监视已结束：机器人无法再在这里发消息。",
     "card.last_checked": "上次查询 {when}",
+    "card.region": "区域 {region}",
     "card.uploaded_by": "{file} 由 {user} 上传",
     "card.asked_by": "发起人 {user}",
     "card.following": "同时关注：{users}",

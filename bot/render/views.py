@@ -84,4 +84,6 @@ def card_view(
         job_summary=job_summary(job.engine_type, job.job_direction),
         # Optional: only watches started by an upload from Slack carry a file name.
         uploaded_file=getattr(watch, "uploaded_file", None),
+        # Optional: set only when several regions are served (the job's region).
+        region=getattr(job, "region", None),
     )

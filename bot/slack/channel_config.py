@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from bot.domain.commands import Language
-from bot.errors import SlackError
-from bot.render import cards
+from bot.errors import SlackError, UnknownRegion
+from bot.render import answers, cards
 from bot.render.catalog import language_of
 from bot.render.settings import channel_settings_message, language_set, region_set
 from bot.render.views import card_view
@@ -29,6 +29,11 @@ async def configure(rt: Runtime, place: Place, command: Config, *, say: Say) -> 
     if command.setting == "language" and command.value:
         await _set_language(rt, place, Language(command.value), say=say)
     elif command.setting == "region" and command.value:
+        if not rt.regions.known(command.value):
+            served = rt.regions.names
+            error = UnknownRegion(command.value, served, form="config region {}")
+            await say(answers.error_message(error))
+            return
         async with rt.sessions.begin() as session:
             await channels.set_channel_region(
                 session,
@@ -53,7 +58,7 @@ async def _show(rt: Runtime, place: Place, *, say: Say) -> None:
         language=found.language,
         region=found.region,
         default_language=language_of(rt.settings.drs_language),
-        default_region=rt.settings.drs_region,
+        default_region=rt.regions.default_region,
         command_name=rt.command,
         lang=await reader_language(rt, place),
     )

@@ -128,8 +128,9 @@ async def refresh(rt: Runtime, *, team_id: str, channel_id: str, watch_id: int, 
     note = None
     progress = None
     try:
+        in_region = await rt.in_region(rt.regions.job_region(job.region, job.project_id))
         progress = await query_now(
-            rt, job.job_id, job_type=found.job_type or None, language=found.language
+            in_region, job.job_id, job_type=found.job_type or None, language=found.language
         )
     except JobNotFound as exc:
         await say(answers.drs_error_message(job.job_id, exc, lang=lang))

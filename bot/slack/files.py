@@ -18,7 +18,7 @@ from bot.errors import BotError, SlackError
 from bot.render import files as words
 from bot.render.message import Message
 from bot.runtime import Runtime
-from bot.slack import control, service
+from bot.slack import control, regional, service
 from bot.slack.grammar import Template, Upload
 from bot.slack.languages import place_language
 from bot.slack.service import Place, Say
@@ -44,6 +44,10 @@ async def send_template(rt: Runtime, place: Place, command: Template, *, say: Sa
     job_id = await control.resolve(rt, place, command.job_id, say=say, lang=lang)
     if job_id is None:
         return
+    in_region = await regional.job_runtime(rt, job_id, say)
+    if in_region is None:
+        return
+    rt = in_region  # the job's region
     client = build_template_client(rt.drs)
     try:
         blank = await client.download_template(
@@ -86,6 +90,10 @@ async def upload(
     except BotError as exc:
         await say(words.upload_refused(name, exc, lang=lang))
         return
+    in_region = await regional.job_runtime(rt, job_id, say)
+    if in_region is None:
+        return
+    rt = in_region  # the job's region: uploaded there, watched there
     claim = await _claim(rt, place, job_id, shared, attached.event_key, lang)
     if claim is None:
         return
@@ -98,6 +106,7 @@ async def upload(
             language=command.language or lang.value,
             say=say,
             uploaded_file=shared.name,
+            region=rt.region,
         )
 
 

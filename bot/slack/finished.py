@@ -74,6 +74,7 @@ async def _post_final_card(
         job_type=job_type,
         job_name=details.name if details else None,
         job_summary=job_summary(details.engine_type, details.job_direction) if details else None,
+        region=rt.region,
     )
     posted = await post_card(rt, place, cards.watch_card(view, lang=language_of(record.language)))
     async with rt.sessions.begin() as session:

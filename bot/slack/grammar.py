@@ -31,6 +31,7 @@ class Watch:
     job_ids: tuple[JobRef, ...]
     job_type: str | None = None
     language: str | None = None
+    region: str | None = None  # --region: ask only this region
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Status:
     job_id: JobRef
     job_type: str | None = None
     language: str | None = None
+    region: str | None = None  # --region: ask only this region
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def _parse(words: list[str], form: RightForm) -> Command:
             raise UsageError(usage.did_you_mean(quote_input(words[0]), meant, form))
         verb = ""
     args, opts = take_options(words[1:] if verb else words, form)
-    only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language")))
+    only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language", "region")))
     try:
         return _VERB_PARSERS[verb](args, opts, form)
     except InvalidJobId as exc:
@@ -156,7 +158,7 @@ def _one_job(verb: str, args: list[str], form: RightForm) -> JobRef:
 
 def _status(verb: str) -> Callable[[list[str], Options, RightForm], Command]:
     def parse(args: list[str], opts: Options, form: RightForm) -> Command:
-        return Status(_one_job(verb, args, form), opts.job_type, opts.language)
+        return Status(_one_job(verb, args, form), opts.job_type, opts.language, opts.region)
 
     return parse
 
@@ -193,7 +195,7 @@ def _stop(args: list[str], opts: Options, form: RightForm) -> Command:
 def _watch(args: list[str], opts: Options, form: RightForm) -> Command:
     if not args:
         raise UsageError(f"`watch` needs a job ID. Right form: {form('watch JOB_ID')}.")
-    return Watch(_many(args, form), opts.job_type, opts.language)
+    return Watch(_many(args, form), opts.job_type, opts.language, opts.region)
 
 
 def _default(args: list[str], opts: Options, form: RightForm) -> Command:
@@ -202,7 +204,7 @@ def _default(args: list[str], opts: Options, form: RightForm) -> Command:
         raise UsageError(f"No job ID given. Right form: {form('JOB_ID --type column')}.")
     if not _looks_like_id(args[0]) and not job_ids_in(" ".join(args)):
         raise UsageError(f"{quote_input(args[0])} is not a command I know. {form.usage}")
-    return Watch(_many(args, form), opts.job_type, opts.language)
+    return Watch(_many(args, form), opts.job_type, opts.language, opts.region)
 
 
 def _many(args: list[str], form: RightForm) -> tuple[JobRef, ...]:

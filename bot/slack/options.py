@@ -1,4 +1,4 @@
-"""Options in typed commands (`--type`, `--lang`, `--level`, `--mapping`) and the right form."""
+"""Options in typed commands (`--type`, `--lang`, `--level`, `--mapping`, `--region`)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ _OPTION_NAMES = {
     "language": "language",
     "level": "level",
     "mapping": "mapping",
+    "region": "region",
 }
 # What each option takes, and the verbs that take it (watch and status take --type and --lang).
 _OPTION_VALUES = {
@@ -32,7 +33,9 @@ _OPTION_VALUES = {
     "language": ("--lang", LANGUAGES),
     "level": ("--level", UPLOAD_LEVELS),
     "mapping": ("--mapping", MAPPINGS),
+    "region": ("--region", ()),  # any region name; the service checks it is served
 }
+_REGION_RE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Options:
     language: str | None = None
     level: str | None = None
     mapping: str | None = None
+    region: str | None = None
     given: bool = False
 
 
@@ -89,7 +93,12 @@ def _set_option(opts: Options, word: str, attr: str, raw: str, form: RightForm) 
     option, known = _OPTION_VALUES[attr]
     if attr in ("level", "mapping"):  # DRS's own spellings: `table_mapping`, `compare_key`
         value = value.replace("-", "_")
-    if value not in known:
+    if attr == "region" and not _REGION_RE.fullmatch(value):
+        raise UsageError(
+            f"{quote_input(value)} is not a region name. Right form: "
+            f"{form('JOB_ID --region ap-southeast-3')}."
+        )
+    if attr != "region" and value not in known:
         raise UsageError(usage.unknown_option_value(quote_input(value), option, known, form))
     current = getattr(opts, attr)
     if current is not None and current != value:
@@ -105,7 +114,7 @@ def no_options(opts: Options, verb: str, form: RightForm) -> None:
 
 def only(opts: Options, verb: str, allowed: tuple[str, ...]) -> None:
     """Refuse an option the verb does not take (watch and status take --type and --lang)."""
-    for attr in ("job_type", "level", "mapping"):
+    for attr in ("job_type", "level", "mapping", "region"):
         if getattr(opts, attr) is not None and attr not in allowed:
             option = _OPTION_VALUES[attr][0]
             raise UsageError(usage.option_not_for(option, verb))

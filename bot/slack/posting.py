@@ -61,6 +61,7 @@ async def get_or_create(
         expires_at=now + rt.watch_lifetime,
         first_poll_at=now + rt.poll_interval,
         enterprise_id=rt.enterprise_id,  # OAuth mode: the org whose install holds the token
+        region=rt.region,
     )
 
 

@@ -21,6 +21,7 @@ from bot.render.catalog import language_of
 from bot.render.message import Message
 from bot.render.views import card_view
 from bot.runtime import Runtime
+from bot.slack import regional
 from bot.slack.finished import finished
 from bot.slack.naming import details_in_time, drop, start_details, stored_name
 from bot.slack.posting import Place as Place
@@ -47,14 +48,21 @@ async def status(
     language: str | None,
     say: Say,
     in_thread: bool = False,
+    region: str | None = None,
+    preferred: str | None = None,
 ) -> None:
     """A one-off private answer: nothing stored, nothing watched.
 
     In a thread the slash command cannot run, so the answer does not suggest it.
+    `region` (`--region`) asks that region only; `preferred` is the channel's default region.
     """
     lang = language_of(language or rt.settings.drs_language)
+    resolved = await regional.resolve(rt, job_id, region, preferred, job_type, language, say)
+    if resolved is None:
+        return
+    rt, located = resolved
     try:
-        progress = await query_now(rt, job_id, job_type=job_type, language=language)
+        progress = located or await query_now(rt, job_id, job_type=job_type, language=language)
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc, lang=lang))
         return
@@ -88,6 +96,7 @@ async def watch(
     language: str | None,
     say: Say,
     uploaded_file: str | None = None,
+    region: str | None = None,
 ) -> None:
     """Check the job now, post its card here and watch it (unless it has already finished).
 
@@ -95,13 +104,19 @@ async def watch(
 
     Four short transactions, none held across a DRS or Slack call: join a watch that exists,
     create the watch, forget it again when its card could not be posted, remember the card.
+    `region` (`--region`) watches it in that region only; else it is looked up (regional.py).
     """
+    preferred = await regional.channel_region(rt, place)  # `config region`
+    resolved = await regional.resolve(rt, job_id, region, preferred, job_type, language, say)
+    if resolved is None:
+        return
+    rt, located = resolved
     existing = await _join_existing(rt, place, job_id, job_type, language)
     if existing is not None:
         await _say_already_watched(rt, existing, job_id, say)
         return
     asking = start_details(rt, job_id, language)
-    check = await _first_check(rt, job_id, job_type, language, say)
+    check = await _first_check(rt, job_id, job_type, language, say, located)
     if check is None:
         await drop(asking)
         return
@@ -168,10 +183,18 @@ async def _say_already_watched(rt: Runtime, found: Watch, job_id: str, say: Say)
 
 
 async def _first_check(
-    rt: Runtime, job_id: str, job_type: str | None, language: str | None, say: Say
+    rt: Runtime,
+    job_id: str,
+    job_type: str | None,
+    language: str | None,
+    say: Say,
+    located: Progress | None = None,
 ) -> FirstCheck | None:
-    """Ask DRS once; None (the asker told why) when there is nothing to watch."""
+    """Ask DRS once (unless a lookup across regions just did); None (the asker told why) when
+    there is nothing to watch."""
     lang = language_of(language or rt.settings.drs_language)
+    if located is not None:
+        return FirstCheck(progress=located)
     try:
         progress = await query_now(rt, job_id, job_type=job_type, language=language)
     except (Throttled, _Unavailable) as exc:

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     Boolean,
@@ -54,7 +54,17 @@ _CLAIM_COLUMNS = (
     PolledJob.language,
     PolledJob.next_poll_at,
     PolledJob.consecutive_failures,
+    PolledJob.project_id,
+    PolledJob.region,
 )
+
+
+def _claim(row: Any, *, took_over: bool) -> Claim:
+    """A claim from a row of `_CLAIM_COLUMNS`."""
+    pk, job_id, query_type, language, due_at, failures, project_id, region = row
+    return Claim(
+        pk, job_id, query_type, language, due_at, failures, project_id, region, took_over=took_over
+    )
 
 
 class LeaseLost(StoreError):
@@ -126,7 +136,7 @@ async def claim_due(
         .returning(*_CLAIM_COLUMNS)
         .execution_options(synchronize_session=False)
     )
-    claims = [Claim(*row, took_over=row[0] in others) for row in await session.execute(stmt)]
+    claims = [_claim(row, took_over=row[0] in others) for row in await session.execute(stmt)]
     return sorted(claims, key=lambda c: (c.due_at or now, c.id))
 
 

@@ -114,6 +114,8 @@ class PolledJob(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[str] = mapped_column(String(64))
+    # Where the job was found when several regions are served; None: the default region.
+    region: Mapped[str | None] = mapped_column(String(64), nullable=True)
     job_id: Mapped[str] = mapped_column(String(64))
     query_type: Mapped[str] = mapped_column(String(16), default="", server_default="")
     language: Mapped[str] = mapped_column(

@@ -75,11 +75,12 @@ def _ask_again(now: datetime, retry_after: timedelta) -> ColumnElement[bool]:
 
 async def claim_unnamed(
     session: AsyncSession, *, now: datetime, retry_after: timedelta, limit: int
-) -> Sequence[tuple[int, str]]:
-    """(id, job_id) of polled, unnamed jobs not asked about lately, each marked as asked now."""
+) -> Sequence[tuple[int, str, str | None, str]]:
+    """(id, job_id, region, project_id) of polled, unnamed jobs not asked about lately, each
+    marked as asked now."""
     picked = (
         await session.execute(
-            select(PolledJob.id, PolledJob.job_id)
+            select(PolledJob.id, PolledJob.job_id, PolledJob.region, PolledJob.project_id)
             .where(
                 PolledJob.job_name.is_(None),
                 PolledJob.next_poll_at.is_not(None),
@@ -90,8 +91,8 @@ async def claim_unnamed(
             .limit(limit)
         )
     ).all()
-    claimed: list[tuple[int, str]] = []
-    for polled_job_id, job_id in picked:
+    claimed: list[tuple[int, str, str | None, str]] = []
+    for polled_job_id, job_id, region, project_id in picked:
         taken = await session.execute(
             update(PolledJob)
             .where(PolledJob.id == polled_job_id, _ask_again(now, retry_after))
@@ -100,5 +101,5 @@ async def claim_unnamed(
             .execution_options(synchronize_session=False)
         )
         if taken.first() is not None:
-            claimed.append((polled_job_id, job_id))
+            claimed.append((polled_job_id, job_id, region, project_id))
     return claimed

@@ -58,6 +58,7 @@ async def _insert_watch(
     card_ts: str | None,
     first_poll_at: datetime | None,
     enterprise_id: str | None = None,
+    region: str | None = None,
 ) -> int | None:
     """Upsert the polled job and insert the watch; None when a concurrent insert won the place."""
     job_type, thread_ts = place["job_type"], place["thread_ts"]
@@ -69,6 +70,7 @@ async def _insert_watch(
         language=language,
         now=now,
         first_poll_at=first_poll_at,
+        region=region,
     )
     return await upserts.insert_watch(
         session,
@@ -106,6 +108,7 @@ async def get_or_create_watch(
     card_ts: str | None = None,
     first_poll_at: datetime | None = None,
     enterprise_id: str | None = None,
+    region: str | None = None,
 ) -> tuple[Watch, bool]:
     """Watch `job_id` in this place; returns (watch, created).
 
@@ -135,6 +138,7 @@ async def get_or_create_watch(
             card_ts=card_ts,
             first_poll_at=first_poll_at,
             enterprise_id=enterprise_id,
+            region=region,
         )
         if new_id is not None:
             watch = await session.get(Watch, new_id, populate_existing=True)

@@ -29,6 +29,8 @@ class Claim:
     language: str
     due_at: datetime | None
     failures: int  # consecutive failures before this poll
+    project_id: str = ""
+    region: str | None = None  # None: the default region (or the one its project belongs to)
     took_over: bool = False  # the lease was another replica's, expired (it crashed or stalled)
 
 

@@ -25,12 +25,14 @@ async def polled_job(
     language: str,
     now: datetime,
     first_poll_at: datetime | None,
+    region: str | None = None,
 ) -> PolledJob:
     """The job's polled row, created if new; polled from `first_poll_at or now` if idle."""
     await session.execute(
         insert(session, PolledJob)
         .values(
             project_id=project_id,
+            region=region,
             job_id=job_id,
             query_type=query_type,
             language=language,

@@ -149,7 +149,13 @@ class WatchDelivery:
             result.ended = end or result.ended
         if result.ended == EndState.FAILED:  # the final reply is out: the marked file follows
             await post_result(
-                self.rt, self.channel, self.thread_ts, self.job.job_id, self.watch.language
+                self.rt,
+                self.channel,
+                self.thread_ts,
+                self.job.job_id,
+                self.watch.language,
+                region=self.job.region,
+                project_id=self.job.project_id,
             )
         return result
 
@@ -176,7 +182,7 @@ class WatchDelivery:
                 facts=self.facts,
                 now=self.now,
                 config=self.config,
-                project_id=self.rt.project_id,
+                project_id=self.job.project_id,
                 job_name=self.job.job_name,
                 lang=self.lang,
             )

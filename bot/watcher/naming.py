@@ -37,9 +37,10 @@ async def name_jobs(
             limit=NAMES_PER_SWEEP,
         )
     named = 0
-    for polled_job_id, job_id in claimed:
+    for polled_job_id, job_id, region, project_id in claimed:
         try:
-            details = await rt.drs.job_details(job_id, retry=retry)
+            drs = await rt.regions.client_for_job(region, project_id)
+            details = await drs.job_details(job_id, retry=retry)
         except DrsError as exc:
             log.info("still no details for %s: %s", job_id, exc.describe())
             continue

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.watching import Outcome
 from bot.drs.client import DrsClient
+from bot.drs.regions import Regions
 from bot.drs.retry import RetryPolicy, backoff_seconds
 from bot.errors import BotError, CredentialsRefused, DrsError, JobNotFound
 from bot.store.rows import Claim, PollRecord
@@ -36,6 +37,19 @@ async def query(drs: DrsClient, claim: Claim, retry: RetryPolicy) -> Poll:
         log.warning("poll of %s failed: %s", claim.job_id, exc)
         return Poll(Outcome.UNAVAILABLE, error=DrsError(str(exc)))
     return Poll(Outcome.OK, progress=progress)
+
+
+async def query_in_region(regions: Regions, claim: Claim, retry: RetryPolicy) -> Poll:
+    """`query` through the job's region's client; a region not ready (IAM) fails this poll only."""
+    region = regions.job_region(claim.region, claim.project_id)
+    drs = regions.ready(region)
+    if drs is None:
+        try:
+            drs = await regions.client(region)
+        except DrsError as exc:
+            log.info("region %s not ready for %s: %s", region, claim.job_id, exc.describe())
+            return Poll(Outcome.UNAVAILABLE, error=exc)
+    return await query(drs, claim, retry)
 
 
 def next_poll_at(claim: Claim, poll: Poll, *, interval: float, now: datetime) -> datetime:

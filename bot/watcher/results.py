@@ -24,7 +24,14 @@ RESULT_TIMEOUT = 20.0
 
 
 async def post_result(
-    rt: Runtime, channel: str, thread_ts: str | None, job_id: str, language: str | None
+    rt: Runtime,
+    channel: str,
+    thread_ts: str | None,
+    job_id: str,
+    language: str | None,
+    *,
+    region: str | None = None,
+    project_id: str = "",
 ) -> None:
     """Post the marked result (its first error reasons quoted) or, failing that, the way to it.
 
@@ -33,7 +40,7 @@ async def post_result(
     lang = language_of(language or rt.settings.drs_language)  # the watch's
     try:
         async with asyncio.timeout(RESULT_TIMEOUT):
-            client = build_template_client(rt.drs)
+            client = build_template_client(await rt.regions.client_for_job(region, project_id))
             client.retry = NO_RETRY
             result = await client.download_result(job_id, language=language)
             reasons = await asyncio.to_thread(error_reasons, result.content)

@@ -30,7 +30,7 @@ from bot.watcher.batch import (
 )
 from bot.watcher.deliver import deliver_plans
 from bot.watcher.naming import name_jobs
-from bot.watcher.query import poll_record, query
+from bot.watcher.query import poll_record, query_in_region
 from bot.watcher.state import PolicyConfig
 from bot.watcher.stats import SweepStats
 
@@ -215,7 +215,7 @@ class Sweeper:
 
     async def _poll_and_deliver(self, claim: Claim, stats: SweepStats) -> bool:
         """Returns whether the lease still needs releasing."""
-        poll = await query(self.rt.drs, claim, self.retry)
+        poll = await query_in_region(self.rt.regions, claim, self.retry)
         if poll.outcome is Outcome.OK:
             stats.polled += 1
         else:

@@ -18,7 +18,7 @@ from bot.errors import BotError, UsageError
 from bot.render import answers
 from bot.render.message import Message
 from bot.runtime import Runtime
-from bot.slack import control, files, service
+from bot.slack import control, files, regional, service
 from bot.slack.channel_config import configure
 from bot.slack.files import Attached
 from bot.slack.grammar import (
@@ -188,6 +188,8 @@ async def _call_service(
                 language=command.language or lang.value,  # the reader's, unless `--lang`
                 say=settle,
                 in_thread=place.thread_ts is not None,
+                region=command.region,
+                preferred=await regional.channel_region(rt, place),  # `config region`
             )
     elif isinstance(command, Watch):
         # A new watch takes the channel's language (`config lang`) unless `--lang` is given.
@@ -196,7 +198,13 @@ async def _call_service(
             job_id = await control.resolve(rt, place, ref, say=say, lang=lang)
             if job_id is not None:
                 await service.watch(
-                    rt, place, job_id, job_type=command.job_type, language=language, say=say
+                    rt,
+                    place,
+                    job_id,
+                    job_type=command.job_type,
+                    language=language,
+                    say=say,
+                    region=command.region,
                 )
     elif isinstance(command, Stop):
         if command.job_id is None:

@@ -28,7 +28,7 @@ from bot.render.unfurls import (
     unfurl_progress,
 )
 from bot.runtime import Runtime
-from bot.slack import service
+from bot.slack import regional, service
 from bot.slack.guard import permitted
 from bot.slack.languages import place_language
 from bot.slack.listeners.answer import private
@@ -60,16 +60,16 @@ class LinkPreviews:
     async def preview(self, rt: Runtime, link: ConsoleLink, channel: Place) -> Message:
         """The preview in the channel's language (everyone there sees it)."""
         lang = await place_language(rt, channel)
-        ours = rt.settings.drs_region
-        if link.region and ours and link.region != ours.lower():
-            return unfurl_other_region(link.job_id, region=link.region, ours=ours, lang=lang)
+        other = regional.unserved(rt, link.region)
+        if other is not None:
+            return unfurl_other_region(link.job_id, region=other[0], ours=other[1], lang=lang)
         # One lock per job: three pastes at once wait for the first answer, not three.
         async with self._locks.setdefault(link.job_id, asyncio.Lock()):
             now = rt.clock.now()
             kept = self._kept.get(f"{link.job_id} {lang}")
             if kept is not None and now - kept.at < FRESH_FOR:
                 return kept.message
-            message = await _ask(rt, link.job_id, now, lang)
+            message = await _ask(rt, link.job_id, now, lang, link.region)
             self._keep(f"{link.job_id} {lang}", _Kept(now, message))
             return message
 
@@ -120,9 +120,16 @@ class LinkPreviews:
             await _unfurl(rt, channel, ts, {url: await self.preview(rt, link, asker)})
 
 
-async def _ask(rt: Runtime, job_id: str, now: datetime, lang: Language) -> Message:
-    try:
-        progress = await service.query_now(rt, job_id, job_type=None, language=lang.value)
+async def _ask(
+    rt: Runtime, job_id: str, now: datetime, lang: Language, region: str | None = None
+) -> Message:
+    try:  # the link's region when several are served (else the job's, or a lookup)
+        rt, located = await regional.scope(
+            rt, job_id, region=region if rt.regions.several else None, language=lang.value
+        )
+        progress = located or await service.query_now(
+            rt, job_id, job_type=None, language=lang.value
+        )
     except DrsError as exc:
         problem = answers.drs_error_message(job_id, exc, lang=lang)
         return unfurl_problem(job_id, problem, lang=lang)
