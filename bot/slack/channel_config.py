@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.domain.commands import Language
+from bot.drs.region_factory import UNNAMED_REGION
 from bot.errors import SlackError, UnknownRegion
 from bot.render import answers, cards
 from bot.render.catalog import language_of
@@ -29,7 +30,7 @@ async def configure(rt: Runtime, place: Place, command: Config, *, say: Say) -> 
     if command.setting == "language" and command.value:
         await _set_language(rt, place, Language(command.value), say=say)
     elif command.setting == "region" and command.value:
-        if not rt.regions.known(command.value):
+        if not _servable(rt, command.value):
             served = rt.regions.names
             error = UnknownRegion(command.value, served, form="config region {}")
             await say(answers.error_message(error))
@@ -58,7 +59,7 @@ async def _show(rt: Runtime, place: Place, *, say: Say) -> None:
         language=found.language,
         region=found.region,
         default_language=language_of(rt.settings.drs_language),
-        default_region=rt.regions.default_region,
+        default_region=_named(rt.regions.default_region),
         command_name=rt.command,
         lang=await reader_language(rt, place),
     )
@@ -100,3 +101,13 @@ async def _redraw_cards(rt: Runtime, place: Place, language: Language) -> None:
             )
         except SlackError as exc:  # the next change redraws it anyway
             log.info("watch %s: card not redrawn in %s: %s", watch.id, language, exc)
+
+
+def _named(region: str) -> str | None:
+    """The default region's name; None when only DRS_ENDPOINT says where DRS is."""
+    return None if region == UNNAMED_REGION else region
+
+
+def _servable(rt: Runtime, region: str) -> bool:
+    """A region this process serves (any well-shaped one when its only region has no name)."""
+    return rt.regions.known(region) or _named(rt.regions.default_region) is None

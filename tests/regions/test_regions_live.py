@@ -184,3 +184,27 @@ async def test_a_console_link_is_previewed_from_the_region_it_names(sqlite_url: 
         preview = await paste(bot, elsewhere, 2)
         assert "eu-west-101" in preview and "ap-southeast-1, ap-southeast-2" in preview
         assert progress_calls(bot, REGIONS[0]) == 0
+
+
+async def test_the_channels_region_is_asked_first_and_must_be_served(sqlite_url: str) -> None:
+    async with regional_bot("aksk", sqlite_url) as bot:
+        await slash(bot, "config region eu-west-101")
+        await bot.slack.wait_for(lambda: len(bot.slack.ephemerals()) == 1)
+        said = bot.slack.ephemerals()[0].text
+        assert "I do not serve region `eu-west-101`" in said
+        assert "`config region ap-southeast-1`" in said
+
+        third = REGIONS[2]
+        await slash(bot, f"config region {third.upper()}")
+        await bot.slack.wait_for(lambda: len(bot.slack.ephemerals()) == 2)
+        await slash(bot, f"status {JOBS[third]}")
+        await bot.slack.wait_for(lambda: len(bot.slack.ephemerals()) == 3)
+        assert "parsing, 4,200 rows" in bot.slack.ephemerals()[2].text
+        # Found in the channel's region: the others were never asked.
+        assert progress_calls(bot, third) == 1
+        assert progress_calls(bot, REGIONS[0]) == 0 and progress_calls(bot, SECOND) == 0
+
+        await slash(bot, JOBS[third])
+        await bot.slack.wait_for(lambda: len(cards(bot)) == 1)
+        assert progress_calls(bot, REGIONS[0]) == 0 and progress_calls(bot, SECOND) == 0
+        assert await stored(bot) == [(JOBS[third], third, PROJECTS[third])]
