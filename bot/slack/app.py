@@ -19,6 +19,7 @@ from bot.slack.gateway import build_web_client
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.context import log_request_context, provide_runtime
 from bot.slack.replay import ReplayGuard
+from bot.store.seen import SharedSeen
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def build_app(rt: Runtime) -> AsyncApp:
         logger=bolt_log,
     )
     # After Bolt's signature check: a request it accepted once is refused if sent again.
-    app.use(ReplayGuard())
+    app.use(ReplayGuard(shared=SharedSeen(rt.sessions, rt.clock)))
     app.use(provide_runtime(rt))
     app.use(log_request_context)
     register_listeners(app, command=rt.command)

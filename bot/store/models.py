@@ -221,6 +221,8 @@ class Watch(Base):
     told: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The file a person uploaded from Slack to start this watch (shown on the card), if any.
     uploaded_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Set just before the final reply is sent: a replica finding it set looks in the thread first.
+    final_intent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     updated_at: Mapped[datetime]
 
     # Always loaded with the watch (one row, joined): async sessions cannot lazy-load.
@@ -271,3 +273,12 @@ class TemplateUpload(Base):
     owner: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class SeenRequest(Base):
+    """A Slack event or signed request some replica already took (`bot.store.seen`)."""
+
+    __tablename__ = "drs_seen_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
