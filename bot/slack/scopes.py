@@ -13,4 +13,8 @@ BOT_SCOPES = (
     "im:history",
     "links:read",
     "links:write",
+    # Reading a thread back before re-sending a final reply after a crash (bot.watcher.finals).
+    "channels:history",
+    "groups:history",
+    "mpim:history",
 )
