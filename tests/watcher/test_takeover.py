@@ -54,7 +54,7 @@ async def test_a_lease_is_renewed_while_its_poll_runs(world: World) -> None:
         h.simulator.faults.latency = 1.5  # real seconds: DRS is slow to answer
         sweep = asyncio.create_task(one.poll_once())
         async with asyncio.timeout(10):
-            while not one.keeper.held:
+            while not one.keeper.held:  # noqa: ASYNC110 (a plain set the sweep fills)
                 await asyncio.sleep(0.01)
         rt.clock.advance(one.lease_seconds + 1)  # longer than the lease
         assert await one.keeper.renew() == 1  # what its renewal loop does every lease/3
@@ -78,7 +78,7 @@ async def test_the_keeper_renews_in_the_background_until_the_sweep_ends(world: W
         one.keeper.hold([claim.id])
         rt.clock.advance(100)
         async with one.keeper.running(), asyncio.timeout(10):
-            while one.keeper.renewed == 0:
+            while one.keeper.renewed == 0:  # noqa: ASYNC110 (a counter, no event to wait on)
                 await asyncio.sleep(0.01)
         async with another_process(h) as runtime:
             assert (await Sweeper(runtime).poll_once()).claimed == 0
