@@ -84,6 +84,27 @@ async def test_the_keeper_renews_in_the_background_until_the_sweep_ends(world: W
             assert (await Sweeper(runtime).poll_once()).claimed == 0
 
 
+async def test_a_replica_claims_no_more_than_it_polls_in_an_interval(world: World) -> None:
+    jobs = many_jobs(10)
+    async with world(jobs) as h:
+        rt = h.runtime
+        assert rt is not None and isinstance(rt.clock, FakeClock)
+        for job in jobs:
+            await add_watch(h, job.job_id)
+        one = Sweeper(rt, concurrency=1, batch=64)
+        one.pace.observe(INTERVAL / 2)  # lately each poll took half an interval: two fit
+        h.simulator.faults.latency = 1.0  # real seconds, so its polls are still in flight
+        sweep = asyncio.create_task(one.poll_once())
+        async with asyncio.timeout(10):
+            while not one.keeper.held:  # noqa: ASYNC110 (a plain set the sweep fills)
+                await asyncio.sleep(0.01)
+        assert len(one.keeper.held) == 2
+        async with another_process(h) as runtime:
+            assert (await Sweeper(runtime).poll_once()).claimed == len(jobs) - 2
+        await sweep
+        assert all(h.simulator.calls[j.job_id] == 1 for j in jobs)
+
+
 @pytest.mark.parametrize(
     ("interval", "lease"), [(1, LEASE_FLOOR_SECONDS), (10, 10.0), (30, 30.0), (300, 300.0)]
 )
