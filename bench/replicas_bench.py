@@ -109,17 +109,19 @@ def kept_share(
     return kept / max(windows, 1)
 
 
-async def chaos(replicas: Replicas, seconds: float, restart_after: float) -> None:
+async def chaos(replicas: Replicas, args: argparse.Namespace) -> None:
     """Kill a random replica every 3-8 s; bring it back `restart_after` seconds later."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
-        await asyncio.sleep(random.uniform(3, 8))
+        await asyncio.sleep(min(random.uniform(*args.kill_every), deadline - time.monotonic()))
+        if time.monotonic() >= deadline:
+            break
         alive = [i for i, p in enumerate(replicas.procs) if p is not None]
         if not alive:
             continue
         victim = random.choice(alive)
         replicas.kill(victim)
-        asyncio.get_running_loop().call_later(restart_after, replicas.start, victim)
+        asyncio.get_running_loop().call_later(args.restart_after, replicas.start, victim)
 
 
 def results(
@@ -186,7 +188,7 @@ async def run(args: argparse.Namespace, dsn: str) -> None:
         polls: dict[str, list[float]] = {}
         sampler = asyncio.create_task(sample_polls(simulator, polls))
         try:
-            await chaos(replicas, args.seconds, args.restart_after)
+            await chaos(replicas, args)
         finally:
             sampler.cancel()
             replicas.stop_all()
@@ -225,6 +227,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--restart-after", type=float, default=3.0)
+    parser.add_argument(
+        "--kill-every", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX")
+    )
     parser.add_argument("--seed", type=int, default=15)
     args = parser.parse_args()
     admin = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")

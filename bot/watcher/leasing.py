@@ -1,10 +1,10 @@
 """Leases sized to the work in hand: short, renewed while a poll runs, and claims the sweep can
 poll within one interval.
 
-A replica that dies (kill -9) stops renewing; its leases run out after `lease_seconds` (at most
-one interval, at least LEASE_FLOOR_SECONDS) and the next sweep of a live replica (every second)
-takes its jobs over: within two intervals plus a few seconds of when they were due, instead of
-after a fixed 30-second lease.
+A replica that dies (kill -9) stops renewing; its leases run out after `lease_seconds` (half an
+interval, at least LEASE_FLOOR_SECONDS) and the next sweep of a live replica (every second)
+takes its jobs over: usually still within the interval the poll was due in, always within two
+intervals plus a few seconds, instead of after a fixed 30-second lease.
 """
 
 from __future__ import annotations
@@ -22,14 +22,19 @@ from bot.store.renewals import renew_leases
 
 log = logging.getLogger(__name__)
 
-LEASE_FLOOR_SECONDS = 5.0  # under this, a slow database round trip could lose a live lease
+# Renewed every third of it: under this, a stalled event loop or a slow database round trip
+# could lose a live replica its leases.
+LEASE_FLOOR_SECONDS = 3.0
 RENEWALS_PER_LEASE = 3  # renewed this often per lease: two renewals may fail before it lapses
 PACE_WEIGHT = 0.2  # weight of the newest poll in the running mean of poll durations
 
 
 def lease_seconds_for(interval: float) -> float:
-    """One interval (at least LEASE_FLOOR_SECONDS): what a dead replica's jobs wait at most."""
-    return max(LEASE_FLOOR_SECONDS, float(interval))
+    """Half an interval (at least LEASE_FLOOR_SECONDS): what a dead replica's jobs wait at most.
+
+    Claimed when due, taken over a lease and a sweep tick later: the poll usually still lands
+    in the interval it was due in."""
+    return max(LEASE_FLOOR_SECONDS, interval / 2)
 
 
 class PollPace:

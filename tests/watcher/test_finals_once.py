@@ -83,7 +83,7 @@ async def test_the_replica_taking_over_finds_the_final_and_does_not_send_it_agai
             two = Sweeper(runtime)
             assert (await two.poll_once()).claimed == 0, "the dead replica's lease holds"
             assert isinstance(runtime.clock, FakeClock)
-            runtime.clock.advance(one.lease_seconds + 1)
+            runtime.clock.advance(max(one.lease_seconds, INTERVAL) + 1)  # lease out, poll due
             assert (await two.poll_once()).claimed == 1
         [final] = finals_in(h)
         assert final.metadata == finals.final_metadata(watch_id)
@@ -105,7 +105,7 @@ async def test_without_the_history_scope_the_final_repeats_at_most_once_and_says
         caplog.set_level(logging.WARNING, logger="bot.watcher.finals")
         async with another_process(h) as runtime:
             assert isinstance(runtime.clock, FakeClock)
-            runtime.clock.advance(one.lease_seconds + 1)
+            runtime.clock.advance(max(one.lease_seconds, INTERVAL) + 1)  # lease out, poll due
             await Sweeper(runtime).poll_once()
         assert len(finals_in(h)) == 2  # today's fallback: one repeat, never a lost final
         assert (await load_watch(h, watch_id)).state == "succeeded"

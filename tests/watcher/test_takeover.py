@@ -106,9 +106,9 @@ async def test_a_replica_claims_no_more_than_it_polls_in_an_interval(world: Worl
 
 
 @pytest.mark.parametrize(
-    ("interval", "lease"), [(1, LEASE_FLOOR_SECONDS), (10, 10.0), (30, 30.0), (300, 300.0)]
+    ("interval", "lease"), [(1, LEASE_FLOOR_SECONDS), (10, 5.0), (30, 15.0), (300, 150.0)]
 )
-def test_a_lease_lasts_one_interval_and_never_less_than_the_floor(
+def test_a_lease_lasts_half_an_interval_and_never_less_than_the_floor(
     interval: int, lease: float
 ) -> None:
     assert lease_seconds_for(interval) == lease
