@@ -125,3 +125,34 @@ def test_claims_are_no_larger_than_what_the_recent_pace_polls_in_an_interval(
     if mean is not None:
         pace.observe(mean)
     assert pace.claimable() == claimable
+
+
+async def test_a_renewal_skips_rows_a_batch_write_holds_instead_of_waiting(
+    pg_world: World,
+) -> None:
+    """A renewal waiting on rows the sweep's write locked could deadlock with it (PostgreSQL)."""
+    from sqlalchemy import select
+
+    from bot.store.models import PolledJob
+    from bot.store.renewals import renew_leases
+
+    jobs = many_jobs(2)
+    async with pg_world(jobs) as h:
+        rt = h.runtime
+        assert rt is not None
+        for job in jobs:
+            await add_watch(h, job.job_id)
+        async with rt.sessions.begin() as session:
+            claims = await leases.claim_due(
+                session, owner=rt.owner, now=rt.clock.now(), lease_seconds=5, limit=2
+            )
+        ids = sorted(c.id for c in claims)
+        async with rt.sessions.begin() as writing:  # the batch write, holding the first row
+            await writing.execute(
+                select(PolledJob.id).where(PolledJob.id == ids[0]).with_for_update()
+            )
+            async with rt.sessions.begin() as session, asyncio.timeout(10):
+                renewed = await renew_leases(
+                    session, owner=rt.owner, ids=ids, now=rt.clock.now(), lease_seconds=5
+                )
+        assert renewed == 1
