@@ -12,12 +12,12 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import bindparam, delete, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.store.models import SeenRequest
-from bot.store.sql import insert, rowcount
+from bot.store.models import SeenRequest, UTCDateTime
+from bot.store.sql import dialect, insert, rowcount
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,13 @@ def seen_key(kind: str, *parts: str) -> str:
 
 
 async def claim(session: AsyncSession, *, key: str, now: datetime) -> bool:
-    """Record `key`; True for the one caller that recorded it first."""
+    """Record `key`; True for the one caller that recorded it first.
+
+    On PostgreSQL the commit does not wait for the WAL flush: the claim sits before Slack's
+    acknowledgement, and a key lost to a database crash only lets one repeat through.
+    """
+    if dialect(session) == "postgresql":
+        await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     stmt = insert(session, SeenRequest).values(key=key, seen_at=now).on_conflict_do_nothing()
     return rowcount(await session.execute(stmt)) == 1
 
@@ -58,10 +64,33 @@ class SharedSeen:
         self._sessions = sessions
         self._clock = clock
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes can share this database (PostgreSQL; SQLite serves one)."""
+        return bool(self._sessions.kw["bind"].dialect.name == "postgresql")
+
     async def first_time(self, kind: str, *parts: str) -> bool:
+        key, now = seen_key(kind, *parts), self._clock.now()
         try:
+            if self.shared:  # one round trip: this sits before Slack's acknowledgement
+                return await _claim_autocommit(self._sessions.kw["bind"], key=key, now=now)
             async with self._sessions.begin() as session:
-                return await claim(session, key=seen_key(kind, *parts), now=self._clock.now())
+                return await claim(session, key=key, now=now)
         except Exception as exc:
             log.warning("could not check a %s against other replicas: %s", kind, type(exc).__name__)
             return True
+
+
+# One statement, its own transaction, committed without waiting for the WAL flush (see `claim`).
+_CLAIM_ONCE = text(
+    "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))"
+    " INSERT INTO drs_seen_requests (key, seen_at) SELECT :key, :seen_at FROM quick"
+    " ON CONFLICT DO NOTHING"
+).bindparams(bindparam("seen_at", type_=UTCDateTime()))
+
+
+async def _claim_autocommit(engine: AsyncEngine, *, key: str, now: datetime) -> bool:
+    """`claim` in one round trip outside any transaction (PostgreSQL)."""
+    async with engine.connect() as conn:
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        return rowcount(await auto.execute(_CLAIM_ONCE, {"key": key, "seen_at": now})) == 1
