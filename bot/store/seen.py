@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.store.models import SeenRequest, UTCDateTime
-from bot.store.sql import dialect, insert, rowcount
+from bot.store.sql import insert, rowcount
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +32,7 @@ def seen_key(kind: str, *parts: str) -> str:
 
 
 async def claim(session: AsyncSession, *, key: str, now: datetime) -> bool:
-    """Record `key`; True for the one caller that recorded it first.
-
-    On PostgreSQL the commit does not wait for the WAL flush: the claim sits before Slack's
-    acknowledgement, and a key lost to a database crash only lets one repeat through.
-    """
-    if dialect(session) == "postgresql":
-        await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    """Record `key`; True for the one caller that recorded it first."""
     stmt = insert(session, SeenRequest).values(key=key, seen_at=now).on_conflict_do_nothing()
     return rowcount(await session.execute(stmt)) == 1
 
@@ -81,7 +75,9 @@ class SharedSeen:
             return True
 
 
-# One statement, its own transaction, committed without waiting for the WAL flush (see `claim`).
+# `claim` as one statement, its own transaction, committed without waiting for the WAL flush:
+# it sits before Slack's acknowledgement, and a key lost to a database crash only lets one
+# repeat through.
 _CLAIM_ONCE = text(
     "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))"
     " INSERT INTO drs_seen_requests (key, seen_at) SELECT :key, :seen_at FROM quick"

@@ -57,7 +57,7 @@ class PollPace:
         if not self.mean:
             return self.cap
         fits = int(self.concurrency * self.interval / self.mean)
-        return max(self.concurrency, min(self.cap, fits))
+        return min(self.cap, max(self.concurrency, fits))
 
 
 class LeaseKeeper:

@@ -156,3 +156,9 @@ async def test_a_renewal_skips_rows_a_batch_write_holds_instead_of_waiting(
                     session, owner=rt.owner, ids=ids, now=rt.clock.now(), lease_seconds=5
                 )
         assert renewed == 1
+
+
+def test_claims_never_exceed_the_batch_even_below_the_concurrency() -> None:
+    pace = PollPace(32, 10, cap=7)
+    pace.observe(30.0)
+    assert pace.claimable() == 7
