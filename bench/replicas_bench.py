@@ -234,7 +234,14 @@ def main() -> None:
     args = parser.parse_args()
     admin = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
     name = f"drs_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    try:
+        asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        shown = make_url(admin).render_as_string(hide_password=True)
+        sys.exit(
+            f"replicas_bench needs PostgreSQL: {shown} did not let it create a database "
+            f"({type(exc).__name__}: {exc}); set BENCH_PG_DSN to a server where it may"
+        )
     try:
         dsn = make_url(admin).set(database=name).render_as_string(hide_password=False)
         asyncio.run(run(args, dsn))
