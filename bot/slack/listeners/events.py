@@ -50,19 +50,25 @@ class SeenEvents:
     ) -> BoltResponse | None:
         """Listener middleware: a repeated delivery is acknowledged and goes no further."""
         event_id = str(body.get("event_id") or "")
-        if self.first_time(event_id) and await _first_for_replicas(context, event_id):
+        if self.first_time(event_id) and await _first_for_replicas(context, body, event_id):
             await next_()
             return None
         log.info("ignoring a repeated delivery of event %s", event_id)
         return BoltResponse(status=200, body="")
 
 
-async def _first_for_replicas(context: AsyncBoltContext | None, event_id: str) -> bool:
-    """Whether no other replica took this event (True without a runtime or an event ID)."""
+async def _first_for_replicas(
+    context: AsyncBoltContext | None, body: dict[str, Any], event_id: str
+) -> bool:
+    """Whether no other replica took this event (True without a runtime or an event ID).
+
+    Keyed by the event's type too: the listeners of different event types never share a key."""
     rt = context.get(RUNTIME) if context is not None and event_id else None
     if not isinstance(rt, Runtime):
         return True
-    return await SharedSeen(rt.sessions, rt.clock).first_time("event", event_id)
+    event = body.get("event")
+    kind = str(event.get("type") or "") if isinstance(event, dict) else ""
+    return await SharedSeen(rt.sessions, rt.clock).first_time("event", kind, event_id)
 
 
 def register(app: AsyncApp) -> None:
