@@ -35,8 +35,15 @@ class Chat(Protocol):
         *,
         thread_ts: str | None = None,
         broadcast: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
-        """Post a message (in a thread when `thread_ts`); return its ts."""
+        """Post a message (in a thread when `thread_ts`, tagged with Slack message `metadata`);
+        return its ts."""
+
+    async def thread_metadata(
+        self, channel: str, thread_ts: str, *, event_type: str, oldest: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The payloads of the thread's messages tagged `event_type` (`conversations.replies`)."""
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
         """Replace a posted message (a card)."""
