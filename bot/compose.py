@@ -10,6 +10,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
 from bot.drs.factory import build_drs_client
 from bot.drs.retry import RetryPolicy
+from bot.metering import build_metering
 from bot.metrics import Metrics
 from bot.proxy import Proxies
 from bot.runtime import Runtime
@@ -38,12 +39,16 @@ async def build_runtime(
         raise
     log.info("database ready: %s", safe_url(settings.database_url))
     metrics = Metrics()
+    sessions = make_sessionmaker(engine)
+    metering = await build_metering(settings, sessions, clock=clock)
     drs = build_drs_client(
         settings,
         clock=clock,
         transport=drs_transport,
         retry=drs_retry,
         observe=metrics.drs_request,
+        budget=metering.budget,
+        guard=metering.guard,
     )
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
@@ -51,12 +56,13 @@ async def build_runtime(
     return Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
         drs=drs,
         slack=SlackGateway(client, observe=metrics.slack_call),
         clock=clock,
         project_id=settings.drs_project_id or "",
         metrics=metrics,
+        budget=metering.budget,
     )
 
 

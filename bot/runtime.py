@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.files import SharedFile
+from bot.drs.budget import Budget
 from bot.drs.client import DrsClient
 from bot.metrics import Metrics
 from bot.render.message import Message
@@ -94,6 +95,7 @@ class Runtime:
     # When this process last published each (team, user)'s Home: the once-a-minute limit.
     home_published: dict[tuple[str, str], datetime] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
+    budget: Budget | None = None  # the shared DRS request budget (None: unmetered)
 
     @property
     def command(self) -> str:
