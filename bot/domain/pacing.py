@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-LATE: Final = 0.1  # seconds a request may go out after its slot
-HORIZON: Final = 1.0  # slots are handed out at most this far ahead
+LATE: Final = 0.05  # seconds a request may go out after its slot
+HORIZON: Final = 0.5  # slots are handed out at most this far ahead
 COOL_SECONDS: Final = 10.0  # each quiet stretch this long after a throttle halves the slowing
 MAX_LEVEL: Final = 5  # at most 2**5 = 32 times slower
 MAX_SLOW_SECONDS: Final = 60.0

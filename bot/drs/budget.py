@@ -20,17 +20,23 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import pacing
+from bot.errors import Throttled
 
 log = logging.getLogger(__name__)
 
 _POLL_FLOOR = 0.02  # never ask the schedule again sooner than this when it had nothing
+# A request that would wait longer for a slot (DRS throttled us lately) fails as throttled: a
+# person waiting gets an answer, and the sweep backs the job off instead.
+MAX_WAIT = 5.0
 
 
 class SlotSource(Protocol):
     """The shared schedule (`bot.store.budget.BudgetLedger`)."""
 
-    async def take(self, *, now: float, want: int, max_rps: float) -> tuple[list[float], float]:
-        """Up to `want` slots, and when the next one could be had."""
+    async def take(
+        self, *, now: float, want: int, max_rps: float, horizon: float
+    ) -> tuple[list[float], float]:
+        """Up to `want` slots within `horizon`, and when the next one could be had."""
 
     async def throttled(self, *, now: float, retry_after: float | None) -> None:
         """DRS throttled a request: slow every replica."""
@@ -53,17 +59,24 @@ class Budget:
         self._source = source
         self.clock = clock
         self.max_rps = max_rps
+        self.horizon = pacing.HORIZON  # how far ahead slots are taken (a test may shorten it)
         self._spare: list[float] = []  # slots reserved but not handed to a job, ascending
         self._lock = asyncio.Lock()  # one schedule round trip at a time from this process
         self.waited = 0.0  # seconds requests spent waiting for slots (for the stats)
+        self._none_before = 0.0  # the schedule has no slot to give before this (epoch seconds)
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
 
     @property
     def claim_cap(self) -> int:
-        """The most jobs worth claiming at once: what the whole budget sends within the horizon."""
-        return max(1, math.ceil(pacing.rate(self.max_rps) * pacing.HORIZON) + 1)
+        """The most jobs worth claiming at once: what the whole budget sends within the horizon,
+        or none while the schedule is known to have no slot to give."""
+        now = self._now()
+        self._fresh_spares(now)
+        if now < self._none_before and not self._spare:
+            return 0
+        return max(1, math.ceil(pacing.rate(self.max_rps) * self.horizon) + 1)
 
     def _fresh_spares(self, now: float) -> None:
         self._spare = [s for s in self._spare if now - s <= pacing.LATE]
@@ -77,8 +90,11 @@ class Budget:
         taken, self._spare = self._spare[:want], self._spare[want:]
         if len(taken) < want:
             async with self._lock:
-                more, _ = await self._source.take(
-                    now=self._now(), want=want - len(taken), max_rps=self.max_rps
+                more, self._none_before = await self._source.take(
+                    now=self._now(),
+                    want=want - len(taken),
+                    max_rps=self.max_rps,
+                    horizon=self.horizon,
                 )
             taken += more
         return taken
@@ -119,20 +135,28 @@ class Budget:
             slot = None  # too late for its slot: sending now could crowd a window
 
     async def _one(self) -> float:
+        """The next slot this process may use; `Throttled` when none comes within MAX_WAIT."""
+        started = self._now()
+        frozen = False
         while True:
             now = self._now()
             self._fresh_spares(now)
             if self._spare:
                 return self._spare.pop(0)
             async with self._lock:
-                slots, next_at = await self._source.take(
-                    now=self._now(), want=1, max_rps=self.max_rps
+                slots, self._none_before = await self._source.take(
+                    now=self._now(), want=1, max_rps=self.max_rps, horizon=self.horizon
                 )
             if slots:
                 return slots[0]
-            await self.clock.sleep(max(_POLL_FLOOR, min(next_at - now, pacing.HORIZON)))
-            if self._now() == now:  # a test's frozen clock: waiting would never end
-                return now
+            wait = max(_POLL_FLOOR, min(self._none_before - now, self.horizon))
+            if frozen or self._none_before - started > MAX_WAIT:
+                raise Throttled(
+                    "The DRS request budget (DRS_MAX_RPS) has no room for now.",
+                    retry_after=max(0.0, self._none_before - now),
+                )
+            await self.clock.sleep(wait)
+            frozen = self._now() == now  # a test's clock that sleeping does not move
 
     async def throttled(self, retry_after: float | None) -> None:
         """DRS throttled us: every replica waits (recorded in the shared schedule)."""

@@ -59,16 +59,23 @@ async def _store(session: AsyncSession, key: str, version: int, schedule: Schedu
 
 
 async def take_slots(
-    session: AsyncSession, *, now: float, want: int, max_rps: float, key: str = DRS_KEY
+    session: AsyncSession,
+    *,
+    now: float,
+    want: int,
+    max_rps: float,
+    horizon: float = pacing.HORIZON,
+    key: str = DRS_KEY,
 ) -> tuple[list[float], float]:
-    """Up to `want` send slots (epoch seconds, ascending); and when the next one could be had."""
+    """Up to `want` send slots (epoch seconds, ascending) no further ahead than `horizon`; and
+    the earliest moment the next one could be had."""
     for _ in range(_ATTEMPTS):
         schedule, version = await _schedule(session, key)
-        slots, after = pacing.grant(schedule, now=now, want=want, max_rps=max_rps)
+        slots, after = pacing.grant(schedule, now=now, want=want, max_rps=max_rps, horizon=horizon)
         if not slots:
-            return [], max(after.next_slot, after.slow_until) - pacing.HORIZON
+            return [], max(after.next_slot, after.slow_until) - horizon
         if await _store(session, key, version, after):
-            return slots, after.next_slot - pacing.HORIZON
+            return slots, after.next_slot - horizon
     return [], now + pacing.spacing(max_rps, 0)
 
 
@@ -153,9 +160,11 @@ class BudgetLedger:
     def __init__(self, begin: Callable[[], AbstractAsyncContextManager[AsyncSession]]) -> None:
         self._begin = begin
 
-    async def take(self, *, now: float, want: int, max_rps: float) -> tuple[list[float], float]:
+    async def take(
+        self, *, now: float, want: int, max_rps: float, horizon: float
+    ) -> tuple[list[float], float]:
         async with self._begin() as session:
-            return await take_slots(session, now=now, want=want, max_rps=max_rps)
+            return await take_slots(session, now=now, want=want, max_rps=max_rps, horizon=horizon)
 
     async def throttled(self, *, now: float, retry_after: float | None) -> None:
         async with self._begin() as session:

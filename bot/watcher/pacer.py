@@ -43,7 +43,7 @@ class Pacer:
         return list(zip(claims, slots, strict=False))
 
     async def wait(self, slot: float | None) -> None:
-        """Sleep until the job's slot, before it queues for a place among the polls in flight."""
+        """Sleep until the job's slot (holding its place among the polls in flight)."""
         if self.rt.budget is not None:
             await self.rt.budget.wait_for(slot)
 

@@ -187,8 +187,8 @@ class Sweeper:
     async def _job(self, claim: Claim, stats: SweepStats, slot: float | None = None) -> None:
         release = True
         try:
-            await self.pacer.wait(slot)
             async with self._sem:
+                await self.pacer.wait(slot)
                 with log_context(job_id=claim.job_id), self.pacer.ticket(slot):
                     release = await self._poll_and_deliver(claim, stats)
         except leases.LeaseLost:
