@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.clock import FakeClock
 from bot.compose import build_runtime, close_runtime
 from bot.drs.keyguard import key_hash
+from bot.keyreset import reset_key
 from bot.render.message import Message
 from bot.sandbox.harness import Harness
 from bot.slack import service
@@ -15,7 +17,7 @@ from bot.store import housekeeping
 from bot.store.budget_models import KeyGuardRow
 from bot.watcher.sweep import Sweeper
 
-from .conftest import UPLOADING, World, add_watch, load_job, sim_job
+from .conftest import INTERVAL, UPLOADING, World, add_watch, load_job, sim_job
 
 AK = "HPUAKEYGUARDTEST0001"
 SK = "the-right-secret-key"
@@ -92,3 +94,30 @@ async def test_a_key_accepted_again_counts_its_refusals_from_zero(world: World) 
         async with h.runtime.sessions() as session:
             assert not await budget_store.key_locked(session, key_hash=key_hash(AK))
         assert [(await load_job(h, i)).paused for i in ids].count(True) == 1
+
+
+async def test_key_reset_lets_replicas_sign_again_and_polls_paused_jobs(world: World) -> None:
+    ids = job_ids(2)
+    env = {"DRS_AUTH_TOKEN": "", "HUAWEICLOUD_SDK_AK": AK, "HUAWEICLOUD_SDK_SK": SK}
+    async with world([sim_job(i, UPLOADING) for i in ids], **env) as h:
+        assert h.runtime is not None
+        h.simulator.ak, h.simulator.sk = AK, SK
+        for job_id in ids:
+            await add_watch(h, job_id)
+        h.simulator.faults.unauthorized_next = 2  # refused twice: the guard stops signing
+        await Sweeper(h.runtime).poll_once()
+        assert signed_requests(h, path_end="/progress") == 2
+        async with h.runtime.sessions() as session:
+            assert await budget_store.key_locked(session, key_hash=key_hash(AK))
+
+        said = await reset_key(h.settings)  # `drs-bot key-reset`, the operator's command
+
+        assert "2 paused job(s) polled again" in said and AK not in said
+        async with h.runtime.sessions() as session:
+            assert not await budget_store.key_locked(session, key_hash=key_hash(AK))
+        clock = h.runtime.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(INTERVAL)  # the jobs are due again (and the guard looks again)
+        await Sweeper(h.runtime).poll_once()
+        assert signed_requests(h, path_end="/progress") == 4
+        assert not any([(await load_job(h, i)).paused for i in ids])
