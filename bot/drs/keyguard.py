@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 LOCKED_MESSAGE = (
     "DRS refused this access key twice in a row; the bot stopped signing with it, so the gateway "
-    "does not lock the key out."
+    "does not lock the key out. Once the key is fixed, restart the bot or run drs-bot key-reset."
 )
 _RECHECK_SECONDS = 1.0  # how stale this replica's view of the shared lock may get
 
