@@ -121,3 +121,24 @@ async def test_key_reset_lets_replicas_sign_again_and_polls_paused_jobs(world: W
         await Sweeper(h.runtime).poll_once()
         assert signed_requests(h, path_end="/progress") == 4
         assert not any([(await load_job(h, i)).paused for i in ids])
+
+
+async def test_a_replica_that_saw_no_refusal_stops_signing_too(world: World) -> None:
+    ids = job_ids(4)
+    env = {"DRS_AUTH_TOKEN": "", "HUAWEICLOUD_SDK_AK": AK, "HUAWEICLOUD_SDK_SK": "a-wrong-secret"}
+    async with world([sim_job(i, UPLOADING) for i in ids], **env) as h:
+        assert h.runtime is not None
+        h.simulator.ak, h.simulator.sk = AK, SK
+        other = await build_runtime(h.settings, clock=h.runtime.clock)  # running already
+        try:
+            for job_id in ids[:2]:
+                await add_watch(h, job_id)
+            await Sweeper(h.runtime).poll_once()
+            assert signed_requests(h) == 2
+            for job_id in ids[2:]:
+                await add_watch(h, job_id)
+            await Sweeper(other).poll_once()
+        finally:
+            await close_runtime(other)
+        assert signed_requests(h) == 2, "the other replica read the lock from the database"
+        assert all([(await load_job(h, i)).paused for i in ids])
