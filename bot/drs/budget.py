@@ -62,7 +62,6 @@ class Budget:
         self.horizon = pacing.HORIZON  # how far ahead slots are taken (a test may shorten it)
         self._spare: list[float] = []  # slots reserved but not handed to a job, ascending
         self._lock = asyncio.Lock()  # one schedule round trip at a time from this process
-        self.waited = 0.0  # seconds requests spent waiting for slots (for the stats)
         self._none_before = 0.0  # the schedule has no slot to give before this (epoch seconds)
 
     def _now(self) -> float:
@@ -100,25 +99,28 @@ class Budget:
         return taken
 
     def give_back(self, slots: list[float]) -> None:
-        """Slots reserved and not used: other requests of this process may take them."""
+        """Slots taken and not used (a job that sent nothing): this process's next requests
+        may use them while they are fresh."""
         self._spare = sorted(self._spare + slots)
 
     async def wait_for(self, slot: float | None) -> None:
-        """Sleep until `slot` (before queueing for a connection, so the wait holds none)."""
+        """Sleep until `slot`."""
         if slot is not None:
             delay = slot - self._now()
             if delay > 0:
-                self.waited += delay
                 await self.clock.sleep(delay)
 
     @contextlib.contextmanager
     def ticket(self, slot: float | None) -> Iterator[None]:
-        """Within the block, the first DRS request sent uses `slot`."""
-        token = _ticket.set(Ticket(slot))
+        """Within the block, the first DRS request sent uses `slot` (unused, it is given back)."""
+        holder = Ticket(slot)
+        token = _ticket.set(holder)
         try:
             yield
         finally:
             _ticket.reset(token)
+            if holder.slot is not None:
+                self.give_back([holder.slot])
 
     async def acquire(self) -> None:
         """Wait for this request's slot: the ticket's, a spare, or a new one from the schedule."""
