@@ -16,6 +16,7 @@ from bot.access.gate import AccessGate
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.files import SharedFile
+from bot.drs.budget import Budget
 from bot.drs.client import DrsClient
 from bot.drs.regions import Regions
 from bot.metrics import Metrics
@@ -136,6 +137,7 @@ class Runtime:
     workspaces: Directory | None = None
     # The Enterprise Grid org of the workspace this (scoped) runtime serves, if any.
     enterprise_id: str | None = None
+    budget: Budget | None = None  # the shared DRS request budget (None: unmetered)
     # The job's region in `in_region`'s copy when several are served (stored, shown on cards).
     region: str | None = None
 

@@ -31,6 +31,7 @@ from bot.watcher.batch import (
 from bot.watcher.deliver import deliver_plans
 from bot.watcher.leasing import LeaseKeeper, PollPace, lease_seconds_for
 from bot.watcher.naming import name_jobs
+from bot.watcher.pacer import Funded, Pacer
 from bot.watcher.query import poll_record, query_in_region
 from bot.watcher.state import PolicyConfig
 from bot.watcher.stats import SweepStats
@@ -65,6 +66,7 @@ class Sweeper:
         # Short leases, renewed while held: a dead replica's jobs move on within an interval.
         self.keeper = LeaseKeeper(self.writer.begin, runtime, self.lease_seconds)
         self.pace = PollPace(self.concurrency, self.interval, cap=self.batch)
+        self.pacer = Pacer(runtime, self.writer)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._draining = False
         self._active = 0
@@ -154,8 +156,8 @@ class Sweeper:
         if room < self._chunk and mine:
             return False
         claims = await self._claim(stats, limit=room)
-        for claim in claims:
-            task = asyncio.create_task(self._job(claim, stats))
+        for claim, slot in claims:
+            task = asyncio.create_task(self._job(claim, stats, slot))
             mine.add(task)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -174,25 +176,27 @@ class Sweeper:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _claim(self, stats: SweepStats, *, limit: int) -> list[Claim]:
+    async def _claim(self, stats: SweepStats, *, limit: int) -> list[Funded]:
         async with self.writer.begin() as session:
             claims = await leases.claim_due(
                 session,
                 owner=self.rt.owner,
                 now=self.rt.clock.now(),
                 lease_seconds=self.lease_seconds,
-                limit=limit,
+                limit=self.pacer.cap(limit),
             )
-        self.keeper.hold(claim.id for claim in claims)
-        stats.claimed += len(claims)
-        self.rt.metrics.claimed(claims, now=self.rt.clock.now())
-        return claims
+        funded = await self.pacer.fund(claims)  # the DRS budget: one send slot per job
+        self.keeper.hold(claim.id for claim, _ in funded)
+        stats.claimed += len(funded)
+        self.rt.metrics.claimed([claim for claim, _ in funded], now=self.rt.clock.now())
+        return funded
 
-    async def _job(self, claim: Claim, stats: SweepStats) -> None:
+    async def _job(self, claim: Claim, stats: SweepStats, slot: float | None = None) -> None:
         release = True
         try:
             async with self._sem:
-                with log_context(job_id=claim.job_id):
+                await self.pacer.wait(slot)
+                with log_context(job_id=claim.job_id), self.pacer.ticket(slot):
                     release = await self._poll_and_deliver(claim, stats)
         except leases.LeaseLost:
             stats.lost += 1
