@@ -6,7 +6,6 @@ from typing import Any
 
 from bot.errors.base import Phrase
 from bot.errors.drs import (
-    _AKSK,
     _SKEW_RE,
     CredentialsRefused,
     DownloadTooLarge,
@@ -172,9 +171,9 @@ def credentials(err: DrsError) -> Catalogued:
     if kind == "iam":
         return f"drs.credentials.iam_token.{where}", region
     if kind == "aksk" and _SKEW_RE.search(err.message):
-        return "drs.credentials.aksk_clock", {"aksk": _AKSK}
+        return "drs.credentials.aksk_clock", {}
     if kind == "aksk":
-        return "drs.credentials.aksk", {"aksk": _AKSK}
+        return "drs.credentials.aksk", {}
     if kind == "token":
         return "drs.credentials.token", {}
     return "drs.credentials.unknown", {}

@@ -172,11 +172,12 @@ MESSAGES: dict[str, str] = {
     "drs.credentials.iam_token.here": _IAM_TOKEN + " this region.{tail}",
     "drs.credentials.aksk_clock": (
         "DRS refused the AK/SK signature as expired: this machine's clock is more than 15 "
-        "minutes off; set it right (NTP). If it is right, check {aksk}.{tail}"
+        "minutes off; set it right (NTP). If it is right, check HUAWEICLOUD_SDK_AK and "
+        "HUAWEICLOUD_SDK_SK.{tail}"
     ),
     "drs.credentials.aksk": (
-        "DRS refused the AK/SK signature: check {aksk} (and HUAWEICLOUD_SDK_SECURITY_TOKEN with "
-        "temporary keys).{tail}"
+        "DRS refused the AK/SK signature: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (and "
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN with temporary keys).{tail}"
     ),
     "drs.credentials.token": (
         "DRS refused DRS_AUTH_TOKEN: it is wrong or expired (IAM tokens live 24 hours); set a "

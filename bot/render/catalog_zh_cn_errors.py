@@ -150,11 +150,11 @@ MESSAGES: dict[str, str] = {
     "drs.credentials.iam_token.here": _IAM_TOKEN + "此区域的项目。{tail}",
     "drs.credentials.aksk_clock": (
         "DRS 认为 AK/SK 签名已过期：本机时钟偏差超过 15 分钟；请校准时间（NTP）。"
-        "如果时间无误，请检查 {aksk}。{tail}"
+        "如果时间无误，请检查 HUAWEICLOUD_SDK_AK 和 HUAWEICLOUD_SDK_SK。{tail}"
     ),
     "drs.credentials.aksk": (
-        "DRS 拒绝了 AK/SK 签名：请检查 {aksk}（使用临时密钥时还有 "
-        "HUAWEICLOUD_SDK_SECURITY_TOKEN）。{tail}"
+        "DRS 拒绝了 AK/SK 签名：请检查 HUAWEICLOUD_SDK_AK 和 HUAWEICLOUD_SDK_SK"
+        "（使用临时密钥时还有 HUAWEICLOUD_SDK_SECURITY_TOKEN）。{tail}"
     ),
     "drs.credentials.token": (
         "DRS 拒绝了 DRS_AUTH_TOKEN：它有误或已过期（IAM 令牌有效期 24 小时）；"
