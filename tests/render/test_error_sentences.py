@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from bot.domain.commands import Language
@@ -26,6 +29,7 @@ from bot.errors import (
     MissingScope,
     NotDrs,
     SlackFileTooLarge,
+    TemplateFileError,
     Throttled,
     UnknownRegion,
     UploadRefused,
@@ -34,6 +38,7 @@ from bot.errors import (
 )
 from bot.render.errors import error_text
 from bot.slack.grammar import parse_command, parse_mention
+from bot.templates.checks import MB, check_template
 
 JOB = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
 JOB2 = "0b5e7a11-1111-4a5d-8dd6-cc44f78jb21a"
@@ -53,6 +58,40 @@ def _usage(text: str, *, mention: bool = False) -> UsageError:
     with pytest.raises(UsageError) as caught:
         (parse_mention if mention else parse_command)(text)
     return caught.value
+
+
+def _zip(*entries: tuple[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _refused(name: str, data: bytes) -> TemplateFileError:
+    with pytest.raises(TemplateFileError) as caught:
+        check_template(name, data)
+    return caught.value
+
+
+def _templates() -> list[BotError]:
+    big = b" " * (6 * MB)
+    return [
+        _refused("a.pdf", b"x"),
+        _refused("a.json", big),
+        _refused("a.xlsx", big),
+        _refused("a.json", b"{"),
+        _refused("a.xls", b"xx"),
+        _refused("a.xls", _zip(("[Content_Types].xml", b"x"), ("xl/a.xml", b"x"))),
+        _refused("a.xlsx", b"xx"),
+        _refused("a.zip", b"PK\x03\x04 not really"),
+        _refused("a.zip", _zip(("a.json", b"{}"), ("b.json", b"{}"))),
+        _refused("a.zip", _zip(("../a.json", b"{}"))),
+        _refused("a.zip", _zip(("a.zip", b"{}"))),
+        _refused("a.zip", _zip(("a.exe", b"{}"))),
+        _refused("a.zip", _zip(("a.json", b"{"))),
+        _refused("a.zip", _zip(("a.json", b" " * (21 * MB)))),
+    ]
 
 
 def _errors() -> list[BotError]:
@@ -121,6 +160,7 @@ def _errors() -> list[BotError]:
         _bad_job_id("c7debc9c—8e09–4a5d"),
         _bad_job_id("c7debc9c-8e09-4a5d-8dd6-cc44f78jb20?"),
         *usage,
+        *_templates(),
     ]
 
 
