@@ -97,6 +97,9 @@ MESSAGES: dict[str, str] = {
         "Ask whoever runs drs-progress (a workspace admin) to allow it in the access policy, "
         "or ask someone who may to do it for you."
     ),
+    # The database (bot.store).
+    "store.watch_race": "could not create or find the watch; try again.",
+    "store.no_watch": "watch {watch_id} does not exist",
     "usage.right_form": "{sentence} Right form: {form}.",
     # What DRS said, or the bot's own sentence when it said nothing (bot.errors.drs).
     "drs.default.error": "DRS did not answer the progress query.",

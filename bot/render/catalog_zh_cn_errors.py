@@ -78,6 +78,8 @@ MESSAGES: dict[str, str] = {
     "access.hint": (
         "请运行 drs-progress 的人（工作区管理员）在访问策略中允许它，或请有权限的人替你操作。"
     ),
+    "store.watch_race": "无法创建或找到这个关注；请再试一次。",
+    "store.no_watch": "关注 {watch_id} 不存在",
     "usage.right_form": "{sentence} 正确写法：{form}。",
     "drs.default.error": "DRS 没有应答进度查询。",
     "drs.default.not_found": "DRS 说这个任务不存在。",

@@ -29,6 +29,7 @@ from bot.errors import (
     MissingScope,
     NotDrs,
     SlackFileTooLarge,
+    StoreError,
     TemplateFileError,
     Throttled,
     UnknownRegion,
@@ -161,6 +162,7 @@ def _errors() -> list[BotError]:
         _bad_job_id("c7debc9c-8e09-4a5d-8dd6-cc44f78jb20?"),
         *usage,
         *_templates(),
+        StoreError("could not create or find the watch; try again.").with_key("store.watch_race"),
     ]
 
 
