@@ -13,7 +13,6 @@ from bot.errors.drs import (
     DrsRejected,
     DrsUnavailable,
     Endpoint,
-    HostNotFound,
     JobNotFound,
     NotDrs,
     Throttled,
@@ -177,6 +176,3 @@ def credentials(err: DrsError) -> Catalogued:
     if kind == "token":
         return "drs.credentials.token", {}
     return "drs.credentials.unknown", {}
-
-
-__all__ = ["DEFAULT_KEYS", "HostNotFound", "described", "drs_catalogued", "tail"]

@@ -52,6 +52,13 @@ async def test_a_chinese_reader_gets_errors_in_chinese_and_english_stays(world: 
         assert "`list` takes nothing after it (got `extra`)" in said[1]
         assert f"DRS has no job `{UNKNOWN}`" in said[2]
 
+        typed = await bot.slash("list extra", user=ZH)  # the slash command's private answer
+        assert "`list` 后面不接任何内容" in typed and "正确写法" in typed
+        typed = await bot.slash(f"{bad_id} --lang fr", user=ZH)
+        assert chinese(typed) and "`fr`" in typed and "is not" not in typed
+        typed = await bot.slash("list extra", user=EN)
+        assert "`list` takes nothing after it (got `extra`). Right form:" in typed
+
 
 async def test_a_chinese_reader_is_refused_by_the_policy_in_chinese(
     world: World, tmp_path: Path
