@@ -8,6 +8,7 @@ from bot.access.rules import NO_RULE, AccessRequest, Action
 from bot.render.access import access_refused
 from bot.runtime import Runtime
 from bot.slack.grammar import Config, ListWatches, Status, Stop, Template, Upload, Watch
+from bot.slack.languages import reader_language
 from bot.slack.posting import Place, Say
 
 log = logging.getLogger(__name__)
@@ -66,5 +67,7 @@ async def permitted(
         place.user_id,
     )
     if say is not None:
-        await say(access_refused(action.value, None if decision.rule == NO_RULE else decision.rule))
+        rule = None if decision.rule == NO_RULE else decision.rule
+        lang = await reader_language(rt, place)
+        await say(access_refused(action.value, rule, lang=lang))
     return False

@@ -6,11 +6,13 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.commands import Language
 from bot.domain.progress import Progress
 from bot.drs.lookup import locate
 from bot.drs.retry import INTERACTIVE
 from bot.errors import DrsError, UnknownRegion
 from bot.render import answers
+from bot.render.catalog import language_of
 from bot.runtime import Runtime
 from bot.slack.posting import Place, Say
 from bot.store.channels import channel_settings
@@ -102,16 +104,18 @@ async def resolve(
     job_type: str | None,
     language: str | None,
     say: Say,
+    lang: Language | None = None,
 ) -> Resolved | None:
-    """`scope`, the asker told why when it fails (None then)."""
+    """`scope`, the asker told why when it fails (None then), in `lang` (else `language`'s)."""
+    lang = lang or language_of(language or rt.settings.drs_language)
     try:
         return await scope(
             rt, job_id, region=region, preferred=preferred, job_type=job_type, language=language
         )
     except UnknownRegion as exc:
-        await say(answers.error_message(exc))
+        await say(answers.error_message(exc, lang=lang))
     except DrsError as exc:
-        await say(answers.drs_error_message(job_id, exc))
+        await say(answers.drs_error_message(job_id, exc, lang=lang))
     return None
 
 

@@ -57,7 +57,9 @@ async def status(
     `region` (`--region`) asks that region only; `preferred` is the channel's default region.
     """
     lang = language_of(language or rt.settings.drs_language)
-    resolved = await regional.resolve(rt, job_id, region, preferred, job_type, language, say)
+    resolved = await regional.resolve(
+        rt, job_id, region, preferred, job_type, language, say, lang=lang
+    )
     if resolved is None:
         return
     rt, located = resolved
