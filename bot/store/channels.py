@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.commands import Language
-from bot.store.models import ChannelSetting, Watch
+from bot.store.models import ChannelSetting, PolledJob, Watch
 from bot.store.sql import ACTIVE, insert
 
 
@@ -107,17 +107,26 @@ async def set_channel_region(
 async def switch_active_watches(
     session: AsyncSession, *, team_id: str, channel_id: str, language: Language, now: datetime
 ) -> int:
-    """Give the channel's active watches (and the jobs they poll) `language`: how many."""
-    watches = list(
-        await session.scalars(
-            select(Watch).where(
-                Watch.team_id == team_id, Watch.channel_id == channel_id, Watch.state == ACTIVE
-            )
-        )
+    """Give the channel's active watches (and the jobs they poll) `language`: how many.
+
+    Watches first, then their jobs: the order the watch flow locks them in (the other order
+    deadlocks on PostgreSQL against a watch being set up in the channel at the same time).
+    """
+    switched = await session.execute(
+        update(Watch)
+        .where(Watch.team_id == team_id, Watch.channel_id == channel_id, Watch.state == ACTIVE)
+        .values(language=language.value, updated_at=now)
+        .returning(Watch.polled_job_id)
+        .execution_options(synchronize_session=False)
     )
-    for watch in watches:
-        watch.language = language.value
-        watch.updated_at = now
+    rows = switched.all()
+    job_ids = sorted({row[0] for row in rows})
+    if job_ids:
         # DRS is asked in the watch's language: the polled job carries it for the sweep.
-        watch.polled_job.language = language.value
-    return len(watches)
+        await session.execute(
+            update(PolledJob)
+            .where(PolledJob.id.in_(job_ids))
+            .values(language=language.value)
+            .execution_options(synchronize_session=False)
+        )
+    return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.clock import FakeClock
+from bot.runtime import Runtime
 from bot.sandbox.harness import SIGNING_SECRET, Harness, serving
 from bot.sandbox.slack_payloads import SlackSender, direct_message_body, slash_command_body
 from bot.server import build_web
@@ -72,6 +74,15 @@ class Live:
         ]
 
 
+async def card_stored(rt: Runtime) -> None:
+    for _ in range(500):
+        async with rt.sessions() as session:
+            if await session.scalar(select(Watch.id).where(Watch.card_ts.is_not(None))):
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the watch's card was never stored")
+
+
 @asynccontextmanager
 async def live(world: World, jobs: list, **env: str) -> AsyncIterator[Live]:  # type: ignore[type-arg]
     async with world(jobs, **env) as h:
@@ -92,6 +103,7 @@ async def test_a_channel_switched_to_chinese_gets_every_later_message_in_chinese
         await h.slack.wait_for(lambda: h.slack.messages(CHANNEL) != [])
         card = h.slack.messages(CHANNEL)[0]
         assert "uploading" in card.text and not chinese(card.text)  # English before the switch
+        await card_stored(rt)  # the watch flow is done with the card (else nothing to redraw)
 
         answer = await bot.slash("config lang zh-cn")
         await h.slack.wait_for(lambda: card.history != [] or chinese(card.text))
