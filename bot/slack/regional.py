@@ -6,12 +6,14 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.access.rules import Action
 from bot.domain.progress import Progress
 from bot.drs.lookup import locate
 from bot.drs.retry import INTERACTIVE
 from bot.errors import DrsError, UnknownRegion
 from bot.render import answers
 from bot.runtime import Runtime
+from bot.slack.guard import permitted
 from bot.slack.posting import Place, Say
 from bot.store.channels import channel_settings
 from bot.store.regions import regions_of_job
@@ -19,6 +21,7 @@ from bot.store.regions import regions_of_job
 log = logging.getLogger(__name__)
 
 Resolved = tuple[Runtime, Progress | None]
+Asker = tuple[Place, Action]  # who asks to do what: checked again in the job's region
 
 
 async def channel_region(rt: Runtime, place: Place) -> str | None:
@@ -102,20 +105,33 @@ async def resolve(
     job_type: str | None,
     language: str | None,
     say: Say,
+    *,
+    asker: Asker | None = None,
 ) -> Resolved | None:
-    """`scope`, the asker told why when it fails (None then)."""
+    """`scope`, the asker told why when it fails (None then).
+
+    `asker` (who asks to do what): once the job's region and project are known the access
+    policy is asked again with them, before anything is stored or uploaded; a refusal is
+    told privately through `say` (None then).
+    """
     try:
-        return await scope(
+        found = await scope(
             rt, job_id, region=region, preferred=preferred, job_type=job_type, language=language
         )
     except UnknownRegion as exc:
         await say(answers.error_message(exc))
+        return None
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc))
-    return None
+        return None
+    if asker is not None and not await permitted(found[0], asker[0], asker[1], say=say):
+        return None
+    return found
 
 
-async def job_runtime(rt: Runtime, job_id: str, say: Say) -> Runtime | None:
+async def job_runtime(
+    rt: Runtime, job_id: str, say: Say, *, asker: Asker | None = None
+) -> Runtime | None:
     """`rt` for the job's region (template, upload); None when the asker was told why not."""
-    resolved = await resolve(rt, job_id, None, None, None, None, say)
+    resolved = await resolve(rt, job_id, None, None, None, None, say, asker=asker)
     return resolved[0] if resolved is not None else None
