@@ -122,7 +122,10 @@ class WatchScope(TypedDict, total=False):
 
 
 def scope_of_watch(rt: Runtime, watch: Watch_) -> WatchScope:
-    """The region and project a watch's job lives in, for checking its buttons."""
+    """The region and project a watch's job lives in, for checking its buttons ({} with one
+    region: the one served)."""
+    if not rt.regions.several:
+        return {}
     job = watch.polled_job
     region = rt.regions.job_region(job.region, job.project_id) or None
     return {"region": region, "project": job.project_id}

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.store.models import Watch
 from tests.regions.bot import JOBS, PROJECTS, REGIONS, RegionalBot, regional_bot
-from tests.regions.test_regions_live import CHANNEL, cards, slash
+from tests.regions.test_regions_live import CHANNEL, cards, refresh, slash, stored
 
 FIRST, SECOND, THIRD = REGIONS
 
@@ -76,6 +76,9 @@ async def test_deny_rules_on_regions_and_projects_follow_the_job_found(
         await slash(bot, f"status {JOBS[THIRD]} --region {THIRD}")  # known at once: no DRS call
         assert "no-jobs-in-sg3" in await answer(bot, 4)
         assert bot.sims[THIRD].calls[JOBS[THIRD]] == 1
+        await slash(bot, f"template {JOBS[THIRD]}")  # looked up again, refused before any download
+        assert "no-jobs-in-sg3" in await answer(bot, 5)
+        assert not [c for c in bot.slack.calls if c.method.startswith("files.")]
 
 
 async def test_an_allow_rule_on_regions_waits_for_the_lookup(
@@ -85,6 +88,10 @@ async def test_an_allow_rule_on_regions_waits_for_the_lookup(
         await slash(bot, JOBS[SECOND])  # unknown at first (pending), allowed once found
         await bot.slack.wait_for(lambda: len(cards(bot)) == 1)
         assert "Region `ap-southeast-2`" in str(cards(bot)[0].blocks)
+        assert await stored(bot) == [(JOBS[SECOND], SECOND, PROJECTS[SECOND])]
+        before = bot.sims[SECOND].calls[JOBS[SECOND]]
+        await refresh(bot, cards(bot)[0])  # checked with the watched job's stored region
+        await bot.slack.wait_for(lambda: bot.sims[SECOND].calls[JOBS[SECOND]] == before + 1)
         await slash(bot, JOBS[THIRD])
         assert "nothing-else" in await answer(bot, 1)
         assert await watches(bot) == 1
