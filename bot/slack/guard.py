@@ -46,8 +46,10 @@ def early_scope(command: Asked) -> EarlyScope:
     `later` for the commands that look the job up (checked again in its region, `regional`)."""
     if isinstance(command, Watch | Status):
         return {"region": command.region, "later": True}
-    if isinstance(command, Template | Upload):
-        return {"later": True}
+    if isinstance(command, Template | Upload) or (
+        isinstance(command, Stop) and command.job_id is not None
+    ):
+        return {"later": True}  # a stop: checked again in the watched job's region
     return {}
 
 

@@ -51,6 +51,21 @@ async def stored_region(rt: Runtime, job_id: str) -> str | None:
     return None
 
 
+async def stop_permitted(rt: Runtime, place: Place, job_id: str, *, say: Say) -> bool:
+    """`stop JOB_ID` checked again in the job's stored region and project (several served)."""
+    if not rt.regions.several:  # the one region served (a pending first check decides now)
+        return await permitted(rt, place, Action.STOP, say=say)
+    region, project = None, None
+    async with rt.sessions() as session:
+        rows = await regions_of_job(session, job_id=job_id)
+    for project_id, stored in rows:
+        found = stored if stored and rt.regions.known(stored) else rt.regions.region_of(project_id)
+        if found is not None:
+            region, project = found, project_id
+            break
+    return await permitted(rt, place, Action.STOP, say=say, region=region, project=project)
+
+
 async def scope(
     rt: Runtime,
     job_id: str,

@@ -97,3 +97,8 @@ async def test_an_allow_rule_on_regions_waits_for_the_lookup(
         assert await watches(bot) == 1
         await slash(bot, "list")  # no region to wait for: the deny rule decides at once
         assert "nothing-else" in await answer(bot, 2)
+        await slash(bot, f"stop {JOBS[SECOND]}")  # checked in the watched job's stored region
+        await bot.slack.wait_for(lambda: len(bot.slack.ephemerals(CHANNEL)) >= 3)
+        async with bot.runtime.sessions() as session:
+            states = (await session.execute(select(Watch.state))).scalars().all()
+        assert states == ["stopped"]

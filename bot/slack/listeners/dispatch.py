@@ -213,7 +213,7 @@ async def _call_service(
             await control.stop(rt, place, None, say=say, lang=lang)
         elif (
             job_id := await control.resolve(rt, place, command.job_id, say=say, lang=lang)
-        ) is not None:
+        ) is not None and await regional.stop_permitted(rt, place, job_id, say=say):
             await control.stop(rt, place, job_id, say=say, lang=lang)
     else:
         await control.list_watches(rt, place, say=say, lang=lang)
