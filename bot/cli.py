@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_template_commands(sub)  # template, upload, result
 
+    sub.add_parser(
+        "key-reset",
+        help="sign with HUAWEICLOUD_SDK_AK again after DRS refused it twice (the key guard)",
+    )
     doctor = sub.add_parser("doctor", help="check every setting against the real services")
     doctor.add_argument("--json", action="store_true", help="one JSON object")
     sandbox = sub.add_parser("sandbox", help="the whole bot locally, no Slack or cloud needed")
@@ -129,6 +133,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from bot.doctor import run_doctor
 
         return run_doctor(args)
+    if args.command == "key-reset":
+        from bot.keyreset import run_key_reset
+
+        return run_key_reset(args)
     if args.command == "sandbox":
         from bot.sandbox.run import run_sandbox
 

@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
 from bot.drs.region_factory import build_regions, default_region_client
 from bot.drs.retry import RetryPolicy
+from bot.metering import build_metering
 from bot.metrics import Metrics
 from bot.proxy import Proxies
 from bot.runtime import Chat, Directory, Runtime
@@ -42,8 +43,16 @@ async def build_runtime(
         raise
     log.info("database ready: %s", safe_url(settings.database_url))
     metrics = Metrics()
+    sessions = make_sessionmaker(engine)
+    metering = await build_metering(settings, sessions, clock=clock)
     regions = build_regions(
-        settings, clock=clock, transport=drs_transport, retry=drs_retry, observe=metrics.drs_request
+        settings,
+        clock=clock,
+        transport=drs_transport,
+        retry=drs_retry,
+        observe=metrics.drs_request,
+        budget=metering.budget,
+        guard=metering.guard,
     )
     try:
         drs = await default_region_client(regions)
@@ -57,7 +66,7 @@ async def build_runtime(
     return Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
         drs=drs,
         slack=SlackGateway(client, observe=metrics.slack_call),
         clock=clock,
@@ -66,6 +75,7 @@ async def build_runtime(
         metrics=metrics,
         access=access,
         workspaces=workspace_directory(settings, engine, metrics, proxy),
+        budget=metering.budget,
     )
 
 

@@ -16,6 +16,7 @@ from bot.access.gate import AccessGate
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.files import SharedFile
+from bot.drs.budget import Budget
 from bot.drs.client import DrsClient
 from bot.drs.regions import Regions
 from bot.metrics import Metrics
@@ -35,8 +36,15 @@ class Chat(Protocol):
         *,
         thread_ts: str | None = None,
         broadcast: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
-        """Post a message (in a thread when `thread_ts`); return its ts."""
+        """Post a message (in a thread when `thread_ts`, tagged with Slack message `metadata`);
+        return its ts."""
+
+    async def thread_metadata(
+        self, channel: str, thread_ts: str, *, event_type: str, oldest: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The payloads of the thread's messages tagged `event_type` (`conversations.replies`)."""
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
         """Replace a posted message (a card)."""
@@ -129,6 +137,7 @@ class Runtime:
     workspaces: Directory | None = None
     # The Enterprise Grid org of the workspace this (scoped) runtime serves, if any.
     enterprise_id: str | None = None
+    budget: Budget | None = None  # the shared DRS request budget (None: unmetered)
     # The job's region in `in_region`'s copy when several are served (stored, shown on cards).
     region: str | None = None
 

@@ -12,6 +12,7 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.store.budget_models  # noqa: F401  (registers the budget tables on Base.metadata)
 from bot.config import DEFAULT_DATABASE_URL
 from bot.store.db import make_engine
 from bot.store.models import Base

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import bot.store.budget_models  # noqa: F401  (registers the budget tables on Base.metadata)
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade
 from bot.store.models import Base

@@ -7,9 +7,12 @@ import httpx
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.config import CredentialKind, Settings, require
+from bot.drs.budget import Budget
 from bot.drs.client import DrsClient, RequestObserver
 from bot.drs.credentials import AkSkAuth, IamPasswordAuth, TokenAuth
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
+from bot.drs.keyguard import KeyGuard
+from bot.drs.metered import MeteredTransport
 from bot.drs.retry import DEFAULT, RetryPolicy
 from bot.drs.templates import TemplateClient
 from bot.drs.transport import AiohttpTransport
@@ -91,6 +94,14 @@ def build_auth(
     )
 
 
+def _metered(
+    transport: httpx.AsyncBaseTransport, budget: Budget | None, guard: KeyGuard | None
+) -> httpx.AsyncBaseTransport:
+    if budget is None and guard is None:
+        return transport
+    return MeteredTransport(transport, budget=budget, guard=guard)
+
+
 def build_drs_client(
     settings: Settings,
     *,
@@ -98,8 +109,11 @@ def build_drs_client(
     transport: httpx.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
     observe: RequestObserver | None = None,
+    budget: Budget | None = None,
+    guard: KeyGuard | None = None,
 ) -> DrsClient:
-    """Validate the DRS settings (ConfigError lists every problem) and build the client."""
+    """Validate the DRS settings (ConfigError lists every problem) and build the client; with a
+    budget or key guard, every request through it waits for its slot and passes the guard."""
     require(settings, drs=True)
     clock = clock or SystemClock()
     drs_url, iam_url = _endpoints(settings)
@@ -109,9 +123,14 @@ def build_drs_client(
         auth=auth,
         timeout=TIMEOUT,
         verify=True,  # never turned off: credentials travel in these requests
-        transport=transport
-        or AiohttpTransport(
-            max_connections=settings.poll_concurrency + 8, proxies=Proxies.from_settings(settings)
+        transport=_metered(
+            transport
+            or AiohttpTransport(
+                max_connections=settings.poll_concurrency + 8,
+                proxies=Proxies.from_settings(settings),
+            ),
+            budget,
+            guard,
         ),
         headers={"User-Agent": USER_AGENT},
     )

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bot.domain.quoting import quote_untrusted
 from bot.errors import InvalidJobId
+from bot.errors.base import Phrase
 
 JOB_ID_PATTERN = r"[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}"
 _JOB_ID_RE = re.compile(rf"^{JOB_ID_PATTERN}$")
@@ -74,20 +75,30 @@ def parse_job_id(text: str) -> str:
         raise InvalidJobId(
             f"{quote_input(text)} is not a job ID: it is {len(text)} characters long; "
             f"{EXPECTED_SHAPE}."
-        )
+        ).with_key("error.job_id.too_long", quoted=quote_input(text), length=len(text))
     value = clean_token(text).translate(_UNDASH)
     # ASCII before lower(): some look-alikes lower-case to ASCII (KELVIN SIGN U+212A -> "k").
     if value.isascii() and _JOB_ID_RE.fullmatch(value.lower()):
         return value.lower()
     if not value:
-        raise InvalidJobId(f"No job ID given: {EXPECTED_SHAPE}.")
-    reason = ""
+        raise InvalidJobId(f"No job ID given: {EXPECTED_SHAPE}.").with_key("error.job_id.none")
+    raise _not_a_job_id(text, value)
+
+
+def _not_a_job_id(text: str, value: str) -> InvalidJobId:
+    """Why `text` (read as `value`) is not a job ID: its length, the dashes it has."""
+    reason, key = "", "error.job_id.invalid"
     if len(value) != 36:
-        reason = f" (it has {len(value)} characters)"
+        reason, key = f" (it has {len(value)} characters)", key + ".length"
     dashes = _dash_names(text)
     if dashes:
         reason += f"; it has {' and '.join(dashes)} where a job ID has hyphens (-)"
-    raise InvalidJobId(f"{quote_input(text)} is not a DRS job ID{reason}: {EXPECTED_SHAPE}.")
+        key += ".dashes"
+    kinds = [name.split()[0] for dash, name in _TYPOGRAPHIC_DASHES.items() if dash in text]
+    extra = {"dashes": Phrase("error.job_id.dash." + "_".join(kinds))} if kinds else {}
+    return InvalidJobId(
+        f"{quote_input(text)} is not a DRS job ID{reason}: {EXPECTED_SHAPE}."
+    ).with_key(key, quoted=quote_input(text), length=len(value), **extra)
 
 
 def _found_in(text: str) -> list[str]:

@@ -8,10 +8,12 @@ import httpx
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require
+from bot.drs.budget import Budget
 from bot.drs.client import DrsClient, RequestObserver
 from bot.drs.discovery import discover_project
 from bot.drs.endpoints import drs_endpoint, iam_endpoint
 from bot.drs.factory import TIMEOUT, USER_AGENT, build_auth, build_drs_client
+from bot.drs.keyguard import KeyGuard
 from bot.drs.regions import Regions
 from bot.drs.retry import RetryPolicy
 from bot.drs.transport import AiohttpTransport
@@ -45,10 +47,13 @@ def build_regions(
     transport: httpx.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
     observe: RequestObserver | None = None,
+    budget: Budget | None = None,
+    guard: KeyGuard | None = None,
 ) -> Regions:
     """Validate the DRS settings (ConfigError lists every problem) and plan the regions.
 
     Clients are built on first use: a region whose project is not given is asked of IAM then.
+    One DRS budget and one key guard serve every region: the key and its limits are the same.
     """
     require(settings, drs=True)
     clock = clock or SystemClock()
@@ -57,7 +62,13 @@ def build_regions(
     def make(region: str, project_id: str) -> DrsClient:
         one = settings if plan is None else region_settings(settings, region, project_id)
         client = build_drs_client(
-            one, clock=clock, transport=transport, retry=retry, observe=observe
+            one,
+            clock=clock,
+            transport=transport,
+            retry=retry,
+            observe=observe,
+            budget=budget,
+            guard=guard,
         )
         if plan is not None and region in plan.endpoints and client.endpoint is not None:
             client.endpoint = dataclasses.replace(client.endpoint, setting="DRS_ENDPOINTS")

@@ -57,6 +57,14 @@ def error_fields(body: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
+def error_code(response: httpx.Response) -> str | None:
+    """The DRS error code of an answer already read, or None (no body, not JSON, unread)."""
+    try:
+        return error_fields(response.json())[0]
+    except (ValueError, httpx.ResponseNotRead):
+        return None
+
+
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Retry-After as seconds: either a number or an HTTP date (relative to `now`)."""
     if not value:

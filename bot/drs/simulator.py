@@ -54,6 +54,7 @@ class SimRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    at: float = 0.0  # when it arrived, on the simulator's clock (monotonic seconds)
 
 
 class DrsSimulator:
@@ -173,7 +174,13 @@ class DrsSimulator:
         path = request.raw_path.split("?", 1)[0]
         logger.debug("%s %s", request.method, request.raw_path)
         self.requests.append(
-            SimRequest(request.method, path, dict(request.query), dict(request.headers))
+            SimRequest(
+                request.method,
+                path,
+                dict(request.query),
+                dict(request.headers),
+                self.clock.monotonic(),
+            )
         )
         parts = path.split("/")
         if self.iam.route(request, path):

@@ -50,6 +50,9 @@ carries its `Endpoint` (host, the setting that chose it, the credential kind in 
 sentence names the one setting to fix.
 
 The families live in submodules (`base`, `drs`, `slack`, `templates`); import them from here.
+Each sentence is also a key of the render catalogues with its values (`catalogued()`; the DRS
+ones in `drs_text`), so bot/render/errors.py writes it in the reader's language; `user_message()`
+stays English for logs and the CLI.
 """
 
 from __future__ import annotations

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A catalogue phrase inside an error's sentence (a name, a list), written in its language."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
 
 class BotError(Exception):
-    """Base of every error the bot raises on purpose."""
+    """Base of every error the bot raises on purpose.
+
+    `user_message()` is English (logs, the CLI); `catalogued()` gives the same sentence as a key
+    of the render catalogues and its values, so a reply can be written in the reader's language.
+    A value that is itself a `BotError` stands for that error's sentence in the same language.
+    """
+
+    key: str | None = None
+    values: dict[str, Any] | None = None
 
     def user_message(self) -> str:
         """A sentence for a person: what went wrong and what to do next."""
         return str(self)
+
+    def catalogued(self) -> tuple[str, dict[str, Any]] | None:
+        """The catalogue key and values of `user_message()`; None: English only (logs)."""
+        return (self.key, dict(self.values or {})) if self.key else None
+
+    def with_key(self, key: str, **values: Any) -> Self:
+        """This error, its sentence known to the catalogues as `key` with `values`."""
+        self.key, self.values = key, values
+        return self
 
 
 class ConfigError(BotError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.domain.quoting import quote_untrusted
 from bot.errors.base import BotError
@@ -85,6 +86,11 @@ class DrsError(BotError):
 
     def user_message(self) -> str:
         return self.describe()
+
+    def catalogued(self) -> tuple[str, dict[str, Any]]:
+        from bot.errors.drs_text import drs_catalogued
+
+        return drs_catalogued(self)
 
 
 class JobNotFound(DrsError):

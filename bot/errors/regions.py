@@ -47,8 +47,10 @@ class UnknownRegion(UsageError):
     def __init__(self, region: str, served: Sequence[str], *, form: str = "--region {}") -> None:
         self.region = region
         self.served = tuple(served)
+        served_list = ", ".join(f"`{name}`" for name in self.served)
+        example = form.format(self.served[0])
         super().__init__(
-            f"I do not serve region `{region}`. The regions I serve: "
-            f"{', '.join(f'`{name}`' for name in self.served)}; for example "
-            f"`{form.format(self.served[0])}`."
+            f"I do not serve region `{region}`. The regions I serve: {served_list}; for example "
+            f"`{example}`."
         )
+        self.with_key("region.unknown", region=region, served=served_list, example=example)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.domain.quoting import quote_untrusted
 from bot.errors.base import BotError
 
@@ -30,6 +32,9 @@ class MissingScope(SlackError):
     def user_message(self) -> str:
         return f"Slack refused the call for a missing permission. {_REINSTALL}"
 
+    def catalogued(self) -> tuple[str, dict[str, Any]]:
+        return "slack.missing_scope", {}
+
 
 class SlackFileError(SlackError):
     """A file shared in Slack that the bot could not fetch as Slack announced it."""
@@ -37,10 +42,13 @@ class SlackFileError(SlackError):
     def __init__(self, message: str, *, name: str = "the file") -> None:
         self.name = quote_untrusted(name, 80)
         super().__init__(message, error=None)
+        self.values = {"name": self.name}
 
 
 class FileNotReadable(SlackFileError):
     """Slack answered the download with its sign-in page (status 200): `files:read` is missing."""
+
+    key = "slack.file.not_readable"
 
     def user_message(self) -> str:
         return f"Slack would not hand over {self.name}. {_REINSTALL} Nothing was sent to DRS."
@@ -48,6 +56,8 @@ class FileNotReadable(SlackFileError):
 
 class FileNotVisible(SlackFileError):
     """The bot cannot see the file (not shared where it is a member, or deleted)."""
+
+    key = "slack.file.not_visible"
 
     def user_message(self) -> str:
         return (
@@ -59,6 +69,8 @@ class FileNotVisible(SlackFileError):
 class FileSizeMismatch(SlackFileError):
     """The downloaded bytes differ in size from what Slack announced."""
 
+    key = "slack.file.size_mismatch"
+
     def user_message(self) -> str:
         return (
             f"{self.name} did not arrive whole from Slack (its size differs from what Slack "
@@ -68,6 +80,8 @@ class FileSizeMismatch(SlackFileError):
 
 class SlackFileTooLarge(SlackFileError):
     """Slack sent more bytes than the largest template DRS takes."""
+
+    key = "slack.file.too_large"
 
     def user_message(self) -> str:
         return f"{self.name} is larger than any template DRS takes. Nothing was sent to DRS."

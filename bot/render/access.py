@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
+from bot.domain.commands import Language
 from bot.render.blocks import context, section
+from bot.render.catalog import t
 from bot.render.message import Message
-from bot.render.text import code
+from bot.render.text import EN, code
 
-_DOING = {
-    "watch": "watch jobs",
-    "status": "check jobs",
-    "upload": "upload templates",
-    "template": "download templates",
-    "result": "download import results",
-    "stop": "stop watches",
-    "stop_all": "stop all watches",
-    "list": "list watches",
-    "config": "change settings",
-}
+_ACTIONS = ("watch", "status", "upload", "template", "result", "stop", "stop_all", "list", "config")
 
 
-def access_refused(action: str, rule: str | None) -> Message:
+def access_refused(action: str, rule: str | None, *, lang: Language = EN) -> Message:
     """Refused by the policy rule named `rule` (None: no rule allows it); what to do instead."""
-    doing = _DOING.get(action, action)
-    why = (
-        f"the access policy's rule {code(rule, 80)} refuses it"
-        if rule is not None
-        else "no rule of the access policy allows it"
-    )
-    text = f":no_entry: You may not {doing} here: {why}."
-    hint = (
-        "Ask whoever runs drs-progress (a workspace admin) to allow it in the access policy, "
-        "or ask someone who may to do it for you."
-    )
+    doing = t(lang, f"access.doing.{action}") if action in _ACTIONS else action
+    if rule is not None:
+        text = t(lang, "access.refused.rule", doing=doing, rule=code(rule, 80))
+    else:
+        text = t(lang, "access.refused.none", doing=doing)
+    hint = t(lang, "access.hint")
     return Message(f"{text} {hint}", [section(text), context([hint])])

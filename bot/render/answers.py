@@ -13,6 +13,7 @@ from bot.domain.commands import DEFAULT_COMMAND, Language
 from bot.errors import BotError, DrsError, JobNotFound, SlackError
 from bot.render.blocks import MAX_TEXT, context, section
 from bot.render.catalog import t
+from bot.render.errors import error_text
 from bot.render.message import Message, escape
 from bot.render.text import EN, channel_ref, clip, link, short_job_id
 from bot.render.usage import Form, command_form, with_mention
@@ -107,16 +108,16 @@ def usage_error_message(
 def drs_error_message(job_id: str, error: DrsError, *, lang: Language = EN) -> Message:
     """A DRS error about one job, in words that say what to do next."""
     emoji = ":grey_question:" if isinstance(error, JobNotFound) else ":x:"
-    detail = error.user_message()
+    detail = error_text(error, lang)
     head = t(lang, "answer.could_not_check", job_id=escape(job_id))
     blocks = [section(f"{emoji} {head}\n{escape(detail)}")]
     text = t(lang, "answer.drs_error", job=short_job_id(job_id), detail=detail)
     return Message(escape(clip(text, MAX_TEXT)), blocks)
 
 
-def error_message(error: BotError) -> Message:
-    """Any other error a person's request ran into, as its sentence."""
-    return Message(escape(clip(error.user_message(), MAX_TEXT)))
+def error_message(error: BotError, *, lang: Language = EN) -> Message:
+    """Any other error a person's request ran into, as its sentence (in `lang` when known)."""
+    return Message(escape(clip(error_text(error, lang), MAX_TEXT)))
 
 
 def stale_button(*, lang: Language = EN) -> Message:

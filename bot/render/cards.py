@@ -79,6 +79,7 @@ class CardView:
     state_raw: str | None = None
     job_name: str | None = None  # DRS's name for the job (user text), when known
     job_summary: str | None = None  # engines in words (`MySQL → Kafka`), when known
+    job_engines: tuple[str | None, str | None] | None = None  # (engine_type, direction)
     uploaded_file: str | None = None  # shown as "`name` uploaded by @requester"
     region: str | None = None  # where the job was found, when several regions are served
 
@@ -168,7 +169,8 @@ def watch_card(view: CardView, *, lang: Language = EN) -> Message:
     emoji = PHASE_EMOJI[progress.phase] if progress else ":hourglass:"
     if not_found:
         emoji = ":grey_question:"
-    heading = _heading(emoji, view.job_id, view.job_name, view.job_summary, lang)
+    summary = jobs.job_summary(*view.job_engines, lang=lang) if view.job_engines else None
+    heading = _heading(emoji, view.job_id, view.job_name, summary or view.job_summary, lang)
     blocks = [section(heading)]
     if not not_found:
         blocks.append(_progress_fields(progress, view.job_type, lang))

@@ -8,11 +8,27 @@ mrkdwn (render escapes them before they are put in); the templates themselves ho
 from __future__ import annotations
 
 from bot.domain.commands import DEFAULT_LANGUAGE, Language
-from bot.render import catalog_en_us, catalog_zh_cn
+from bot.render import (
+    catalog_en_us,
+    catalog_en_us_errors,
+    catalog_en_us_templates,
+    catalog_zh_cn,
+    catalog_zh_cn_errors,
+    catalog_zh_cn_templates,
+)
 
+# One catalogue per language, kept in several modules by area.
 CATALOGUES: dict[Language, dict[str, str]] = {
-    Language.EN_US: catalog_en_us.MESSAGES,
-    Language.ZH_CN: catalog_zh_cn.MESSAGES,
+    Language.EN_US: {
+        **catalog_en_us.MESSAGES,
+        **catalog_en_us_errors.MESSAGES,
+        **catalog_en_us_templates.MESSAGES,
+    },
+    Language.ZH_CN: {
+        **catalog_zh_cn.MESSAGES,
+        **catalog_zh_cn_errors.MESSAGES,
+        **catalog_zh_cn_templates.MESSAGES,
+    },
 }
 
 

@@ -9,6 +9,7 @@ from bot.errors import BotError, DrsError, UploadRefused
 from bot.render.answers import mention_form
 from bot.render.blocks import MAX_TEXT, section
 from bot.render.catalog import t
+from bot.render.errors import error_text
 from bot.render.message import Message, escape
 from bot.render.text import EN, clip, literal, short_job_id
 
@@ -20,14 +21,14 @@ def template_comment(job_id: str, *, bot_user_id: str | None, lang: Language = E
 
 def template_not_fetched(job_id: str, error: BotError, *, lang: Language = EN) -> Message:
     """DRS did not give the blank template."""
-    detail = escape(clip(error.user_message(), MAX_TEXT - 200))
+    detail = escape(clip(error_text(error, lang), MAX_TEXT - 200))
     head = t(lang, "files.template_not_fetched", job_id=escape(job_id))
     return Message(f"{head}: {detail}", [section(f"{head}\n{detail}")])
 
 
 def template_not_posted(job_id: str, error: BotError, *, lang: Language = EN) -> Message:
     """The template came from DRS but Slack did not take the file."""
-    detail = escape(clip(error.user_message(), MAX_TEXT - 200))
+    detail = escape(clip(error_text(error, lang), MAX_TEXT - 200))
     return Message(t(lang, "files.template_not_posted", job_id=escape(job_id), detail=detail))
 
 
@@ -44,7 +45,7 @@ def one_file_at_a_time(count: int, *, lang: Language = EN) -> Message:
 def upload_refused(name: str, error: BotError, *, lang: Language = EN) -> Message:
     """A refusal before DRS (a check, Slack's download) or DRS's own answer, in words."""
     shown = literal(name, 120)
-    detail = escape(clip(error.user_message(), MAX_TEXT - 300))
+    detail = escape(clip(error_text(error, lang), MAX_TEXT - 300))
     if isinstance(error, UploadRefused):
         head = f":x: {t(lang, 'files.refused.drs', name=shown)}"
     elif isinstance(error, DrsError):

@@ -82,6 +82,7 @@ def card_view(
         state_raw=watch.state if state is None else None,
         job_name=job.job_name,
         job_summary=job_summary(job.engine_type, job.job_direction),
+        job_engines=(job.engine_type, job.job_direction),  # worded in the card's language
         # Optional: only watches started by an upload from Slack carry a file name.
         uploaded_file=getattr(watch, "uploaded_file", None),
         # Optional: set only when several regions are served (the job's region).

@@ -36,6 +36,7 @@ class SlackMethods(SlackState):
         if not text and not blocks:
             return {"ok": False, "error": "no_text"}
         thread_ts = str(p["thread_ts"]) if p.get("thread_ts") else None
+        metadata = decode_json(p.get("metadata"))
         msg = self.store_message(
             channel,
             text,
@@ -43,6 +44,7 @@ class SlackMethods(SlackState):
             thread_ts=thread_ts,
             reply_broadcast=truthy(p.get("reply_broadcast")),
             at=self._clock.now(),
+            metadata=metadata if isinstance(metadata, dict) else None,
         )
         self._notify()
         return {"ok": True, "channel": channel, "ts": msg.ts, "message": msg.as_api()}

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.sandbox.http_plumbing import bearer, read_params, serve_on_loopback
 from bot.sandbox.slack_files import StoredFile
+from bot.sandbox.slack_history import SlackHistory
 from bot.sandbox.slack_methods import decode_blocks, truthy
 from bot.sandbox.slack_oauth import SlackOAuth, basic_auth
 from bot.sandbox.slack_state import (
@@ -59,7 +60,7 @@ class _ResponseUrl:
     posts: int = 0
 
 
-class SlackStandIn(SlackOAuth):
+class SlackStandIn(SlackOAuth, SlackHistory):
     """Slack's Web API as far as the bot uses it, recording every call (an async context manager).
 
     `api_url` is what `AsyncWebClient(base_url=...)` and `SLACK_API_URL` take. Unknown channels
@@ -100,6 +101,7 @@ class SlackStandIn(SlackOAuth):
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
             **self.file_handlers(),
+            **self.history_handlers(),
             "views.publish": self._views_publish,
             "chat.unfurl": self._chat_unfurl,
             "usergroups.users.list": self._usergroups_users_list,

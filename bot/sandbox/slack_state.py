@@ -54,6 +54,7 @@ class StoredMessage:
     deleted: bool = False
     history: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)  # as Slack describes them
+    metadata: dict[str, Any] | None = None  # chat.postMessage's `metadata`, as sent
 
     @property
     def is_reply(self) -> bool:
@@ -230,6 +231,7 @@ class SlackState:
         reply_broadcast: bool = False,
         at: datetime | None = None,
         user: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> StoredMessage:
         msg = StoredMessage(
             channel=channel,
@@ -240,6 +242,7 @@ class SlackState:
             thread_ts=thread_ts,
             reply_broadcast=reply_broadcast,
             posted_at=at or self._clock.now(),
+            metadata=metadata,
         )
         self.message_list.append(msg)
         return msg

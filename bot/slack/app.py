@@ -22,6 +22,7 @@ from bot.slack.listeners.installs import register as register_installs
 from bot.slack.oauth import oauth_settings
 from bot.slack.replay import ReplayGuard
 from bot.slack.workspaces import InstalledWorkspaces
+from bot.store.seen import SharedSeen
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,10 @@ def build_app(rt: Runtime) -> AsyncApp:
         logger=bolt_log,
     )
     # After Bolt's signature check: a request it accepted once is refused if sent again.
-    app.use(ReplayGuard())
+    # Across replicas through the database; on SQLite (one process) memory alone suffices and
+    # keeps the database write off the acknowledgement's path.
+    seen = SharedSeen(rt.sessions, rt.clock)
+    app.use(ReplayGuard(shared=seen if seen.shared else None))
     app.use(provide_runtime(rt))
     app.use(log_request_context)
     register_listeners(app, command=rt.command)

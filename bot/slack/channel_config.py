@@ -33,7 +33,7 @@ async def configure(rt: Runtime, place: Place, command: Config, *, say: Say) -> 
         if not _servable(rt, command.value):
             served = rt.regions.names
             error = UnknownRegion(command.value, served, form="config region {}")
-            await say(answers.error_message(error))
+            await say(answers.error_message(error, lang=await reader_language(rt, place)))
             return
         async with rt.sessions.begin() as session:
             await channels.set_channel_region(

@@ -34,7 +34,7 @@ def parse_config(args: list[str], opts: Options, form: RightForm) -> Config:
         return Config("language", _language(args[1], form))
     if what == "region" and len(args) == 2:
         return Config("region", _region(args[1], form))
-    raise UsageError(usage.config_usage(quote_input(" ".join(args)), form))
+    raise UsageError(usage.config_usage(quote_input(" ".join(args)), form, lang=form.lang))
 
 
 def _language(word: str, form: RightForm) -> str:
@@ -43,11 +43,11 @@ def _language(word: str, form: RightForm) -> str:
         if given == lang.value:
             return lang.value
     known = [lang.value for lang in Language]
-    raise UsageError(usage.config_unknown_language(quote_input(word), known, form))
+    raise UsageError(usage.config_unknown_language(quote_input(word), known, form, lang=form.lang))
 
 
 def _region(word: str, form: RightForm) -> str:
     region = word.lower()
     if not REGION_SHAPE.match(region):
-        raise UsageError(usage.config_bad_region(quote_input(word), form))
+        raise UsageError(usage.config_bad_region(quote_input(word), form, lang=form.lang))
     return region

@@ -44,6 +44,7 @@ BOT_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
 # Told of every Web API call that ends: (method, `ok` or Slack's error code or `unreachable`).
 CallObserver = Callable[[str, str], None]
 _ERROR_LABEL = re.compile(r"[a-z_]{1,40}")
+MAX_PAGES = 5  # of conversations.replies, when looking for a tagged message
 
 
 class CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
@@ -142,11 +143,14 @@ class SlackGateway:
         *,
         thread_ts: str | None = None,
         broadcast: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """Post a message (in a thread when `thread_ts`); return its ts."""
         kwargs: dict[str, Any] = {"channel": channel, "text": message.text, "unfurl_links": False}
         if message.blocks:
             kwargs["blocks"] = message.blocks
+        if metadata is not None:
+            kwargs["metadata"] = metadata
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
             if broadcast:
@@ -154,6 +158,32 @@ class SlackGateway:
         with map_slack_errors("chat.postMessage", self.observe):
             response = await self.client.chat_postMessage(**kwargs)
         return str(response["ts"])
+
+    async def thread_metadata(
+        self, channel: str, thread_ts: str, *, event_type: str, oldest: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The `event_payload` of every message in the thread tagged `event_type` (a few pages
+        of `conversations.replies`, from `oldest` on); needs the conversation's history scope."""
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            with map_slack_errors("conversations.replies", self.observe):
+                response = await self.client.conversations_replies(
+                    channel=channel,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=200,
+                    oldest=oldest,  # None values are left out of the call
+                    cursor=cursor,
+                )
+            for message in response.get("messages") or ():
+                tag = message.get("metadata") or {}
+                if tag.get("event_type") == event_type:
+                    found.append(dict(tag.get("event_payload") or {}))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return found
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
         with map_slack_errors("chat.update", self.observe):

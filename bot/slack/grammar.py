@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK
+from bot.domain.commands import DEFAULT_COMMAND, MENTION_MARK, Language
 from bot.drs.jobid import JobRef, clean_token, job_ids_in, job_refs, quote_input
 from bot.errors import InvalidJobId, UsageError
 from bot.render import usage
@@ -121,15 +121,17 @@ def _parse(words: list[str], form: RightForm) -> Command:
     verb = words[0].lower()
     if verb not in _VERBS:
         if (meant := _suggestion(verb)) is not None:
-            raise UsageError(usage.did_you_mean(quote_input(words[0]), meant, form))
+            raise UsageError(usage.did_you_mean(quote_input(words[0]), meant, form, lang=form.lang))
         verb = ""
     args, opts = take_options(words[1:] if verb else words, form)
-    only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language", "region")))
+    only(opts, verb, _FILE_OPTIONS.get(verb, ("job_type", "language", "region")), lang=form.lang)
     try:
         return _VERB_PARSERS[verb](args, opts, form)
     except InvalidJobId as exc:
         right = f"{verb} JOB_ID" if verb else "JOB_ID"
-        raise InvalidJobId(f"{exc} Right form: {form(right)}.") from None
+        raise InvalidJobId(f"{exc} Right form: {form(right)}.").with_key(
+            "usage.right_form", sentence=exc, form=form(right)
+        ) from None
 
 
 def _help(args: list[str], opts: Options, form: RightForm) -> Command:
@@ -139,10 +141,10 @@ def _help(args: list[str], opts: Options, form: RightForm) -> Command:
 def _list(args: list[str], opts: Options, form: RightForm) -> Command:
     no_options(opts, "list", form)
     if args:
+        got = quote_input(" ".join(args))
         raise UsageError(
-            f"`list` takes nothing after it (got {quote_input(' '.join(args))}). "
-            f"Right form: {form('list')}."
-        )
+            f"`list` takes nothing after it (got {got}). Right form: {form('list')}."
+        ).with_key("usage.list_args", got=got, form=form("list"))
     return ListWatches()
 
 
@@ -150,9 +152,11 @@ def _one_job(verb: str, args: list[str], form: RightForm) -> JobRef:
     refs = job_refs(args) if args else []
     if len(refs) != 1:
         got = "no job ID" if not args else f"{len(refs) or len(args)} given"
+        right = form(f"{verb} JOB_ID")
+        key = "usage.one_job.many" if args else "usage.one_job.none"
         raise UsageError(
-            f"`{verb}` takes exactly one job ID ({got}). Right form: {form(f'{verb} JOB_ID')}."
-        )
+            f"`{verb}` takes exactly one job ID ({got}). Right form: {right}."
+        ).with_key(key, verb=verb, count=len(refs) or len(args), form=right)
     return refs[0]
 
 
@@ -181,29 +185,42 @@ def _stop(args: list[str], opts: Options, form: RightForm) -> Command:
         raise UsageError(
             f"`stop` needs a job ID or `all`. Right form: {form('stop JOB_ID')} "
             f"or {form('stop all')}."
-        )
+        ).with_key("usage.stop.none", one=form("stop JOB_ID"), all=form("stop all"))
     refs = job_refs(args)
     if len(refs) != 1:
         got = f"{len(refs) or len(args)} job IDs"
         raise UsageError(
             f"`stop` takes one job ID or `all` ({got} given). Right form: "
             f"{form('stop JOB_ID')} or {form('stop all')}."
+        ).with_key(
+            "usage.stop.many",
+            count=len(refs) or len(args),
+            one=form("stop JOB_ID"),
+            all=form("stop all"),
         )
     return Stop(refs[0])
 
 
 def _watch(args: list[str], opts: Options, form: RightForm) -> Command:
     if not args:
-        raise UsageError(f"`watch` needs a job ID. Right form: {form('watch JOB_ID')}.")
+        raise UsageError(f"`watch` needs a job ID. Right form: {form('watch JOB_ID')}.").with_key(
+            "usage.watch.none", form=form("watch JOB_ID")
+        )
     return Watch(_many(args, form), opts.job_type, opts.language, opts.region)
 
 
 def _default(args: list[str], opts: Options, form: RightForm) -> Command:
     """No verb: the words must name jobs (the default action is watching)."""
     if not args:  # only options were given
-        raise UsageError(f"No job ID given. Right form: {form('JOB_ID --type column')}.")
+        right = form("JOB_ID --type column")
+        raise UsageError(f"No job ID given. Right form: {right}.").with_key(
+            "usage.no_job_id", form=right
+        )
     if not _looks_like_id(args[0]) and not job_ids_in(" ".join(args)):
-        raise UsageError(f"{quote_input(args[0])} is not a command I know. {form.usage}")
+        quoted = quote_input(args[0])
+        raise UsageError(f"{quoted} is not a command I know. {form.usage}").with_key(
+            "usage.unknown_command", quoted=quoted, usage=form.usage
+        )
     return Watch(_many(args, form), opts.job_type, opts.language, opts.region)
 
 
@@ -214,7 +231,7 @@ def _many(args: list[str], form: RightForm) -> tuple[JobRef, ...]:
             f"Too many job IDs: at most {MAX_JOBS} at a time. Right form: "
             f"{form('JOB_ID [JOB_ID ...]')} with up to {MAX_JOBS} IDs; "
             "send the rest in another command."
-        )
+        ).with_key("usage.too_many", max=MAX_JOBS, form=form("JOB_ID [JOB_ID ...]"))
     return tuple(refs)
 
 
@@ -232,13 +249,20 @@ _VERB_PARSERS: dict[str, Callable[[list[str], Options, RightForm], Command]] = {
 }
 
 
-def parse_command(text: str, *, command_name: str = DEFAULT_COMMAND) -> Command:
-    """Parse the text after the slash command; raises UsageError saying what to type instead."""
-    return _parse(_words(text), RightForm(command_name, slash=True))
+def parse_command(
+    text: str, *, command_name: str = DEFAULT_COMMAND, lang: Language = Language.EN_US
+) -> Command:
+    """Parse the text after the slash command; raises UsageError saying what to type instead
+    (in `lang`, the reader's language)."""
+    return _parse(_words(text), RightForm(command_name, slash=True, lang=lang))
 
 
 def parse_mention(
-    text: str, *, command_name: str = DEFAULT_COMMAND, bot_mention: str = MENTION_MARK
+    text: str,
+    *,
+    command_name: str = DEFAULT_COMMAND,
+    bot_mention: str = MENTION_MARK,
+    lang: Language = Language.EN_US,
 ) -> Command:
     """Parse an app_mention's text (mentions removed); `stop` alone means this thread's watches.
 
@@ -246,7 +270,9 @@ def parse_mention(
     `bot_mention` defaults to the mark the renderer replaces with the bot's real mention.
     """
     del command_name
-    return _parse(_words(_MENTION_RE.sub(" ", text)), RightForm(bot_mention, slash=False))
+    return _parse(
+        _words(_MENTION_RE.sub(" ", text)), RightForm(bot_mention, slash=False, lang=lang)
+    )
 
 
 def usage_text(command_name: str = DEFAULT_COMMAND) -> str:

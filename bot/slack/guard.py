@@ -11,6 +11,7 @@ from bot.render.access import access_refused
 from bot.runtime import Runtime
 from bot.slack.gateway import SlackGateway
 from bot.slack.grammar import Config, ListWatches, Status, Stop, Template, Upload, Watch
+from bot.slack.languages import reader_language
 from bot.slack.posting import Place, Say
 from bot.slack.usergroups import usergroup_members
 from bot.store import repo
@@ -95,7 +96,9 @@ async def permitted(
         f" in region {where}" if where else "",
     )
     if say is not None:
-        await say(access_refused(action.value, None if decision.rule == NO_RULE else decision.rule))
+        rule = None if decision.rule == NO_RULE else decision.rule
+        lang = await reader_language(rt, place)
+        await say(access_refused(action.value, rule, lang=lang))
     return False
 
 

@@ -44,6 +44,7 @@ class RightForm:
 
     prefix: str
     slash: bool
+    lang: Language = Language.EN_US  # the reader's: usage errors are written in it
 
     def __call__(self, rest: str) -> str:
         # A mention inside a code span would not render as one, so it stays outside.
@@ -51,7 +52,7 @@ class RightForm:
 
     @property
     def usage(self) -> str:
-        return usage.usage_line(self, slash=self.slash, max_jobs=MAX_JOBS)
+        return usage.usage_line(self, slash=self.slash, max_jobs=MAX_JOBS, lang=self.lang)
 
 
 @dataclass
@@ -77,11 +78,15 @@ def take_options(words: list[str], form: RightForm) -> tuple[list[str], Options]
             continue
         name = match.group("name").strip().lower()
         if name not in _OPTION_NAMES:
-            raise UsageError(usage.unknown_option(quote_input(words[i]), LANGUAGES, form))
+            raise UsageError(
+                usage.unknown_option(quote_input(words[i]), LANGUAGES, form, lang=form.lang)
+            )
         value = match.group("value")
         if value is None:
             if i + 1 >= len(words) or OPTION_RE.match(words[i + 1]):
-                raise UsageError(usage.option_needs_value(quote_input(words[i]), form))
+                raise UsageError(
+                    usage.option_needs_value(quote_input(words[i]), form, lang=form.lang)
+                )
             value = words[i + 1]
         _set_option(opts, words[i], _OPTION_NAMES[name], value, form)
         i += 1 if match.group("value") is not None else 2
@@ -94,27 +99,31 @@ def _set_option(opts: Options, word: str, attr: str, raw: str, form: RightForm) 
     if attr in ("level", "mapping"):  # DRS's own spellings: `table_mapping`, `compare_key`
         value = value.replace("-", "_")
     if attr == "region" and not _REGION_RE.fullmatch(value):
+        right = form("JOB_ID --region ap-southeast-3")
         raise UsageError(
-            f"{quote_input(value)} is not a region name. Right form: "
-            f"{form('JOB_ID --region ap-southeast-3')}."
-        )
+            f"{quote_input(value)} is not a region name. Right form: {right}."
+        ).with_key("usage.not_a_region", quoted=quote_input(value), form=right)
     if attr != "region" and value not in known:
-        raise UsageError(usage.unknown_option_value(quote_input(value), option, known, form))
+        raise UsageError(
+            usage.unknown_option_value(quote_input(value), option, known, form, lang=form.lang)
+        )
     current = getattr(opts, attr)
     if current is not None and current != value:
-        raise UsageError(usage.option_twice(quote_input(word)))
+        raise UsageError(usage.option_twice(quote_input(word), lang=form.lang))
     setattr(opts, attr, value)
     opts.given = True
 
 
 def no_options(opts: Options, verb: str, form: RightForm) -> None:
     if opts.given:
-        raise UsageError(usage.takes_no_options(verb, form))
+        raise UsageError(usage.takes_no_options(verb, form, lang=form.lang))
 
 
-def only(opts: Options, verb: str, allowed: tuple[str, ...]) -> None:
+def only(
+    opts: Options, verb: str, allowed: tuple[str, ...], *, lang: Language = Language.EN_US
+) -> None:
     """Refuse an option the verb does not take (watch and status take --type and --lang)."""
     for attr in ("job_type", "level", "mapping", "region"):
         if getattr(opts, attr) is not None and attr not in allowed:
             option = _OPTION_VALUES[attr][0]
-            raise UsageError(usage.option_not_for(option, verb))
+            raise UsageError(usage.option_not_for(option, verb, lang=lang))

@@ -7,11 +7,13 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.access.rules import Action
+from bot.domain.commands import Language
 from bot.domain.progress import Progress
 from bot.drs.lookup import locate
 from bot.drs.retry import INTERACTIVE
 from bot.errors import DrsError, UnknownRegion
 from bot.render import answers
+from bot.render.catalog import language_of
 from bot.runtime import Runtime
 from bot.slack.guard import permitted
 from bot.slack.posting import Place, Say
@@ -120,24 +122,26 @@ async def resolve(
     job_type: str | None,
     language: str | None,
     say: Say,
+    lang: Language | None = None,
     *,
     asker: Asker | None = None,
 ) -> Resolved | None:
-    """`scope`, the asker told why when it fails (None then).
+    """`scope`, the asker told why when it fails (None then), in `lang` (else `language`'s).
 
     `asker` (who asks to do what): once the job's region and project are known the access
     policy is asked again with them, before anything is stored or uploaded; a refusal is
     told privately through `say` (None then).
     """
+    lang = lang or language_of(language or rt.settings.drs_language)
     try:
         found = await scope(
             rt, job_id, region=region, preferred=preferred, job_type=job_type, language=language
         )
     except UnknownRegion as exc:
-        await say(answers.error_message(exc))
+        await say(answers.error_message(exc, lang=lang))
         return None
     except DrsError as exc:
-        await say(answers.drs_error_message(job_id, exc))
+        await say(answers.drs_error_message(job_id, exc, lang=lang))
         return None
     if asker is not None and not await permitted(found[0], asker[0], asker[1], say=say):
         return None

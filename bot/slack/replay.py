@@ -11,6 +11,9 @@ within the same second, so for `event_callback` bodies the retry number is part 
 retry gets through once per number, and the event listener's own event-id check keeps it from
 acting twice. Slash commands and interactivity are never retried by Slack, so for them a
 retry header changes nothing.
+
+With `shared` (the database, `bot.store.seen`), a request any replica accepted is refused by
+every other one too; this process's own memory answers first, without a database round trip.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.clock import Clock, SystemClock
+from bot.store.seen import SharedSeen
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +42,17 @@ Key = tuple[str, str, str]
 class ReplayGuard(AsyncMiddleware):
     """Refuses a signed request whose (timestamp, signature) was already accepted."""
 
-    def __init__(self, *, clock: Clock | None = None, window: int = WINDOW_SECONDS) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        window: int = WINDOW_SECONDS,
+        shared: SharedSeen | None = None,
+    ) -> None:
         # Wall-clock time, as Bolt's staleness check uses.
         self._clock: Clock = clock or SystemClock()
         self._window = window
+        self._shared = shared
         self._seen: set[Key] = set()
         self._expiry: list[tuple[int, Key]] = []  # heap: (forget after, key)
         self.refused = 0
@@ -80,7 +91,10 @@ class ReplayGuard(AsyncMiddleware):
             when = int(timestamp)
         except ValueError:
             when = 0
-        if self.first_time((timestamp, signature, retry), when):
+        key = (timestamp, signature, retry)
+        if self.first_time(key, when) and (
+            self._shared is None or await self._shared.first_time("request", *key)
+        ):
             return await next()
         self.refused += 1
         log.warning("refused a replayed Slack request (timestamp %s)", timestamp)

@@ -15,6 +15,10 @@ BOT_SCOPES = (
     "links:write",
     "usergroups:read",  # the access policy's `usergroups` rules: who is in a group
     "users:read",  # users.info with include_locale: private answers in the reader's language
+    # Reading a thread back before re-sending a final reply after a crash (bot.watcher.finals).
+    "channels:history",
+    "groups:history",
+    "mpim:history",
 )
 
 # manifest.yml's `settings.event_subscriptions.bot_events`; the two last end a workspace's watches.

@@ -60,7 +60,7 @@ async def status(
     """
     lang = language_of(language or rt.settings.drs_language)
     resolved = await regional.resolve(
-        rt, job_id, region, preferred, job_type, language, say, asker=asker
+        rt, job_id, region, preferred, job_type, language, say, lang=lang, asker=asker
     )
     if resolved is None:
         return

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, exists, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import seen
 from bot.store.models import PolledJob, Watch
 from bot.store.sql import ACTIVE, has_active_watch, rowcount
 
@@ -53,3 +54,8 @@ async def purge_ended(session: AsyncSession, *, before: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return rowcount(watches)
+
+
+async def forget_seen_requests(session: AsyncSession, *, now: datetime) -> int:
+    """Forget Slack requests older than Slack's signature window; returns how many."""
+    return await seen.forget_before(session, before=now - seen.WINDOW)

@@ -150,6 +150,17 @@ async def release_lease(session: AsyncSession, *, polled_job_id: int, owner: str
     )
 
 
+async def release_leases(session: AsyncSession, *, ids: Sequence[int], owner: str) -> None:
+    """Give back several leases at once (claimed, then left unpolled: no budget for them)."""
+    if ids:
+        await session.execute(
+            update(PolledJob)
+            .where(PolledJob.id.in_(list(ids)), PolledJob.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
 async def expiring_jobs(session: AsyncSession, *, now: datetime, limit: int) -> list[int]:
     """Unleased jobs with an active watch past its end (the job may be paused or backing off)."""
     rows = await session.execute(

@@ -225,6 +225,8 @@ class Watch(Base):
     uploaded_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
     # The Enterprise Grid org of the workspace the watch was made in (its token may be the org's).
     enterprise_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Set just before the final reply is sent: a replica finding it set looks in the thread first.
+    final_intent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     updated_at: Mapped[datetime]
 
     # Always loaded with the watch (one row, joined): async sessions cannot lazy-load.
@@ -292,3 +294,12 @@ class ChannelSetting(Base):
     region: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_by: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime]
+
+
+class SeenRequest(Base):
+    """A Slack event or signed request some replica already took (`bot.store.seen`)."""
+
+    __tablename__ = "drs_seen_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)

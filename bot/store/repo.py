@@ -147,7 +147,9 @@ async def get_or_create_watch(
         # Another request created it between our select and our insert.
         existing = await find_active_watch(session, **place)
         if existing is None:  # pragma: no cover - the conflicting row must be visible now
-            raise StoreError("could not create or find the watch; try again.")
+            raise StoreError("could not create or find the watch; try again.").with_key(
+                "store.watch_race"
+            )
     return await upserts.join(session, existing, requested_by, now), False
 
 
@@ -224,7 +226,9 @@ async def record_delivery(
     """
     watch = await session.get(Watch, watch_id, populate_existing=True)
     if watch is None:
-        raise StoreError(f"watch {watch_id} does not exist")
+        raise StoreError(f"watch {watch_id} does not exist").with_key(
+            "store.no_watch", watch_id=watch_id
+        )
     watch.told = dict(told)
     watch.updated_at = now
     if thread_ts is not None:

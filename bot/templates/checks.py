@@ -81,7 +81,7 @@ def extension_of(name: str) -> str:
             name,
             f"{quote_input(name)} is not a file DRS imports.",
             f"Send {ACCEPTED}.",
-        )
+        ).with_key("tpl.unsupported", name=quote_input(name))
     return suffix
 
 
@@ -96,6 +96,12 @@ def check_size(name: str, size: int) -> str:
             "Split the objects over several files, or zip a JSON file (up to 1 MB zipped)."
             if ext in (".json", ".txt")
             else "Split the objects over several files.",
+        ).with_key(
+            "tpl.too_large.json" if ext in (".json", ".txt") else "tpl.too_large",
+            name=quote_input(name),
+            size=_mb(size),
+            ext=ext,
+            limit=_mb(limit),
         )
     return ext
 
@@ -128,6 +134,12 @@ def _not_json(name: str, exc: JsonSyntaxError, inside: str = "") -> NotJson:
         name,
         f"{where} is not valid JSON: {exc.problem} (byte {exc.offset}).",
         "Save it as UTF-8 JSON (a JSON validator shows the exact spot).",
+    ).with_key(
+        "tpl.not_json.inside" if inside else "tpl.not_json",
+        name=quote_input(name),
+        inside=quote_input(inside),
+        problem=exc.problem,
+        offset=exc.offset,
     )
 
 
@@ -138,7 +150,7 @@ def _check_xls(name: str, data: bytes) -> None:
             name,
             f"{quote_input(name)} is not an Excel 97-2003 workbook{hint}.",
             "Save it from Excel as .xls or .xlsx.",
-        )
+        ).with_key("tpl.not_xls.xlsx" if hint else "tpl.not_xls", name=quote_input(name))
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -163,7 +175,7 @@ def _check_xlsx(name: str, data: bytes) -> None:
             name,
             f"{quote_input(name)} is not an .xlsx workbook{hint}.",
             "Save it from Excel as .xlsx (Excel Workbook).",
-        )
+        ).with_key("tpl.not_xlsx.xls" if hint else "tpl.not_xlsx", name=quote_input(name))
 
 
 def _unsafe(path: str) -> bool:
@@ -179,7 +191,7 @@ def _check_zip(name: str, data: bytes) -> tuple[str, int]:
             name,
             f"{quote_input(name)} is not a readable zip (corrupt, or an unsupported compression).",
             "Zip the JSON file again (standard deflate).",
-        ) from None
+        ).with_key("tpl.zip_unreadable", name=quote_input(name)) from None
 
 
 def _open_zip(name: str, data: bytes) -> tuple[str, int]:
@@ -191,7 +203,7 @@ def _open_zip(name: str, data: bytes) -> tuple[str, int]:
                 f"{quote_input(name)} holds {len(infos)} entries; "
                 "DRS takes a zip of exactly one file.",
                 "Zip one .json or .txt file alone (no folders, no other files).",
-            )
+            ).with_key("tpl.zip_entries", name=quote_input(name), count=len(infos))
         info = infos[0]
         _check_member(name, info)
         return info.filename, _unpack_json(name, archive, info)
@@ -204,7 +216,7 @@ def _check_member(name: str, info: zipfile.ZipInfo) -> None:
             name,
             f"The file inside {quote_input(name)} has an unsafe path {quote_input(member)}.",
             "Zip the file itself, without folders or `..` in its path.",
-        )
+        ).with_key("tpl.zip_unsafe", name=quote_input(name), member=quote_input(member))
     suffix = PurePosixPath(member).suffix.lower()
     if not member or member.endswith("/") or suffix not in _JSON_INSIDE:
         what = "an archive inside an archive" if suffix in _ARCHIVES else "not a .json or .txt"
@@ -212,11 +224,15 @@ def _check_member(name: str, info: zipfile.ZipInfo) -> None:
             name,
             f"{quote_input(member)} inside {quote_input(name)} is {what}.",
             "Zip exactly one .json or .txt file.",
+        ).with_key(
+            "tpl.zip_member.archive" if suffix in _ARCHIVES else "tpl.zip_member.other",
+            name=quote_input(name),
+            member=quote_input(member),
         )
     if info.flag_bits & 0x1:
         raise ZipUnreadable(
             name, f"{quote_input(name)} is password-protected.", "Zip it without a password."
-        )
+        ).with_key("tpl.zip_password", name=quote_input(name))
     if info.file_size > UNPACKED_LIMIT:
         raise _too_large(name, info.file_size)
 
@@ -228,6 +244,11 @@ def _too_large(name: str, size: int | None) -> ZipTooLargeUnpacked:
         f"The file inside {quote_input(name)} unpacks to more than "
         f"{_mb(UNPACKED_LIMIT)}{found}; DRS takes at most {_mb(UNPACKED_LIMIT)} unpacked.",
         "Split the objects over several files.",
+    ).with_key(
+        "tpl.zip_too_large.size" if size is not None else "tpl.zip_too_large",
+        name=quote_input(name),
+        limit=_mb(UNPACKED_LIMIT),
+        size=_mb(size) if size is not None else "",
     )
 
 

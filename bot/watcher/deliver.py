@@ -28,6 +28,7 @@ from bot.runtime import Runtime
 from bot.store import repo
 from bot.store.models import PolledJob, Watch
 from bot.store.rows import WatchView
+from bot.watcher.finals import FINAL_REPLIES, send_final
 from bot.watcher.results import post_result
 from bot.watcher.revoked import token_refused
 from bot.watcher.state import Action, ActionKind, Decision, PolicyConfig
@@ -190,9 +191,12 @@ class WatchDelivery:
                 job_name=self.job.job_name,
                 lang=self.lang,
             )
-            await gateway.post(
-                self.channel, message, thread_ts=self.thread_ts, broadcast=action.broadcast
-            )
+            if action.reply in FINAL_REPLIES:  # sent once, even across a crash
+                await send_final(self.rt, self.watch, message, action.broadcast, tx=self.tx)
+            else:
+                await gateway.post(
+                    self.channel, message, thread_ts=self.thread_ts, broadcast=action.broadcast
+                )
         else:
             assert self.watch.card_ts is not None and action.reaction is not None
             await gateway.react(self.channel, self.watch.card_ts, action.reaction)

@@ -56,9 +56,10 @@ def next_poll_at(claim: Claim, poll: Poll, *, interval: float, now: datetime) ->
     """On schedule after an answer; backing off (see `backoff_seconds`) after a failure."""
     step = timedelta(seconds=interval)
     if poll.outcome in (Outcome.OK, Outcome.CREDENTIALS, Outcome.NOT_FOUND):
-        # Keep the schedule (due + interval) unless that is in the past already.
+        # Keep the schedule (due + interval) unless that is in the past already: a job polled
+        # that late (watches need more than DRS_MAX_RPS) goes on from when it was polled.
         slot = (claim.due_at or now) + step
-        return slot if slot > now else now + step / 2
+        return slot if slot > now else now + step
     retry_after = poll.error.retry_after if poll.error is not None else None
     failures = claim.failures + 1
     return now + timedelta(seconds=backoff_seconds(interval, failures, retry_after))

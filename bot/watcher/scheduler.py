@@ -134,6 +134,7 @@ class Watcher:
             async with self.rt.sessions.begin() as session:
                 purged = await housekeeping.purge_ended(session, before=before)
                 idle = await housekeeping.deactivate_orphans(session)
+                await housekeeping.forget_seen_requests(session, now=self.rt.clock.now())
         except Exception as exc:
             log.error("housekeeping failed: %s: %s", type(exc).__name__, exc)
             return 0

@@ -29,7 +29,9 @@ from bot.watcher.batch import (
     stored_observation,
 )
 from bot.watcher.deliver import deliver_plans
+from bot.watcher.leasing import LeaseKeeper, PollPace, lease_seconds_for
 from bot.watcher.naming import name_jobs
+from bot.watcher.pacer import Funded, Pacer
 from bot.watcher.query import poll_record, query_in_region
 from bot.watcher.state import PolicyConfig
 from bot.watcher.stats import SweepStats
@@ -56,11 +58,15 @@ class Sweeper:
         self.rt = runtime
         self.interval = settings.poll_interval_seconds
         self.concurrency = concurrency or settings.poll_concurrency
-        self.lease_seconds = lease_seconds or max(30.0, 3 * self.interval)
+        self.lease_seconds = lease_seconds or lease_seconds_for(self.interval)
         self.batch = batch or max(self.concurrency * 4, 64)
         self.config = PolicyConfig.from_settings(settings)
         self.retry = retry
         self.writer = leases.Writer(runtime.sessions)
+        # Short leases, renewed while held: a dead replica's jobs move on within an interval.
+        self.keeper = LeaseKeeper(self.writer.begin, runtime, self.lease_seconds)
+        self.pace = PollPace(self.concurrency, self.interval, cap=self.batch)
+        self.pacer = Pacer(runtime, self.writer)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._draining = False
         self._active = 0
@@ -99,9 +105,10 @@ class Sweeper:
         self._current = stats
         started = self.rt.clock.monotonic()
         try:
-            await self._sweep(stats)
-            if not self._draining:
-                await self._expiry_pass(stats)
+            async with self.keeper.running():
+                await self._sweep(stats)
+                if not self._draining:
+                    await self._expiry_pass(stats)
             if not self._draining:
                 await name_jobs(
                     self.rt,
@@ -144,12 +151,13 @@ class Sweeper:
 
     async def _fill(self, mine: set[asyncio.Task[None]], stats: SweepStats) -> bool:
         """Claim jobs for the room left in the batch; returns whether more may be due."""
-        room = self.batch - len(mine)
+        # No more in hand than the recent pace polls within an interval: the rest stays free
+        room = self.pace.claimable() - len(mine)
         if room < self._chunk and mine:
             return False
         claims = await self._claim(stats, limit=room)
-        for claim in claims:
-            task = asyncio.create_task(self._job(claim, stats))
+        for claim, slot in claims:
+            task = asyncio.create_task(self._job(claim, stats, slot))
             mine.add(task)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -168,24 +176,27 @@ class Sweeper:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _claim(self, stats: SweepStats, *, limit: int) -> list[Claim]:
+    async def _claim(self, stats: SweepStats, *, limit: int) -> list[Funded]:
         async with self.writer.begin() as session:
             claims = await leases.claim_due(
                 session,
                 owner=self.rt.owner,
                 now=self.rt.clock.now(),
                 lease_seconds=self.lease_seconds,
-                limit=limit,
+                limit=self.pacer.cap(limit),
             )
-        stats.claimed += len(claims)
-        self.rt.metrics.claimed(claims, now=self.rt.clock.now())
-        return claims
+        funded = await self.pacer.fund(claims)  # the DRS budget: one send slot per job
+        self.keeper.hold(claim.id for claim, _ in funded)
+        stats.claimed += len(funded)
+        self.rt.metrics.claimed([claim for claim, _ in funded], now=self.rt.clock.now())
+        return funded
 
-    async def _job(self, claim: Claim, stats: SweepStats) -> None:
+    async def _job(self, claim: Claim, stats: SweepStats, slot: float | None = None) -> None:
         release = True
         try:
             async with self._sem:
-                with log_context(job_id=claim.job_id):
+                await self.pacer.wait(slot)
+                with log_context(job_id=claim.job_id), self.pacer.ticket(slot):
                     release = await self._poll_and_deliver(claim, stats)
         except leases.LeaseLost:
             stats.lost += 1
@@ -201,6 +212,7 @@ class Sweeper:
             stats.errors += 1
             log.error("job %s: %s: %s", claim.job_id, type(exc).__name__, exc)
         finally:
+            self.keeper.drop(claim.id)
             if release:
                 await asyncio.shield(self._release(claim.id))
 
@@ -215,7 +227,9 @@ class Sweeper:
 
     async def _poll_and_deliver(self, claim: Claim, stats: SweepStats) -> bool:
         """Returns whether the lease still needs releasing."""
+        started = self.rt.clock.monotonic()
         poll = await query_in_region(self.rt.regions, claim, self.retry)
+        self.pace.observe(self.rt.clock.monotonic() - started)
         if poll.outcome is Outcome.OK:
             stats.polled += 1
         else:
@@ -288,6 +302,7 @@ class Sweeper:
                 )
             if not taken:
                 continue
+            self.keeper.hold([polled_job_id])
             try:
                 async with self._sem:
                     await self._expire_job(polled_job_id, stats)
@@ -295,6 +310,7 @@ class Sweeper:
                 stats.errors += 1
                 log.error("expiry of job %s: %s: %s", polled_job_id, type(exc).__name__, exc)
             finally:
+                self.keeper.drop(polled_job_id)
                 await asyncio.shield(self._release(polled_job_id))
 
     async def _expire_job(self, polled_job_id: int, stats: SweepStats) -> None:

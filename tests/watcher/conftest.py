@@ -55,7 +55,9 @@ def _world(default_url: str) -> World:
     async def _make(
         jobs: list[SimJob], *, url: str | None = None, clock: Clock | None = None, **env: str
     ) -> AsyncIterator[Harness]:
-        settings_env = {"POLL_INTERVAL_SECONDS": str(INTERVAL), **env}
+        # The DRS budget is tested on its own (test_budget.py); here a still clock would hold
+        # a sweep to one horizon's worth of slots.
+        settings_env = {"POLL_INTERVAL_SECONDS": str(INTERVAL), "DRS_MAX_RPS": "1000", **env}
         async with harness(
             jobs,
             database_url=url or default_url,

@@ -14,6 +14,7 @@ from bot.render.cards import ACTION_REFRESH, ACTION_STOP
 from bot.runtime import Runtime
 from bot.slack import control
 from bot.slack.guard import permitted, watch_scope
+from bot.slack.languages import reader_language
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import place_of, runtime_of
 from bot.slack.service import Place, Say
@@ -74,10 +75,11 @@ async def _press(
     if watch_id is None:
         await say(answers.stale_button())
         return
+    rt, place = runtime_of(context), place_of(context)
     try:
-        await work(runtime_of(context), place_of(context), watch_id, say)
+        await work(rt, place, watch_id, say)
     except BotError as exc:
-        await say(answers.error_message(exc))
+        await say(answers.error_message(exc, lang=await reader_language(rt, place)))
 
 
 def watch_id_of(action: dict[str, Any]) -> int | None:

@@ -17,6 +17,7 @@ from bot.access.rules import Action
 from bot.domain.commands import Language
 from bot.errors import BotError, UsageError
 from bot.render import answers
+from bot.render.errors import error_text
 from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import control, files, regional, service
@@ -43,7 +44,7 @@ Work = Watch | Status | Stop | ListWatches | Template | Upload | Config
 
 
 class Parse(Protocol):
-    def __call__(self, text: str, *, command_name: str) -> Command: ...
+    def __call__(self, text: str, *, command_name: str, lang: Language) -> Command: ...
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,11 @@ async def dispatch(rt: Runtime, text: str, place: Place, surface: Surface) -> No
     bot = surface.bot_user_id or rt.bot_user_id
     lang = await reader_language(rt, place)
     try:
-        command = surface.parse(text, command_name=rt.command)
+        command = surface.parse(text, command_name=rt.command, lang=lang)
     except UsageError as exc:
         await surface.acknowledge(
             answers.usage_error_message(
-                exc.user_message(),
+                error_text(exc, lang),
                 rt.command,
                 bot_user_id=bot,
                 in_thread=surface.in_thread,
@@ -167,7 +168,7 @@ async def perform(
         else:
             await _call_service(rt, command, place, say=say, settle=settle or say, lang=lang)
     except BotError as exc:
-        await say(answers.error_message(exc))
+        await say(answers.error_message(exc, lang=lang))
 
 
 async def _call_service(

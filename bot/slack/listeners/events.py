@@ -10,18 +10,23 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-from bot.runtime import Chat
+from bot.runtime import Chat, Runtime
 from bot.slack.files import Attached
 from bot.slack.listeners.answer import in_thread
-from bot.slack.listeners.context import place_of, runtime_of
+from bot.slack.listeners.context import RUNTIME, place_of, runtime_of
 from bot.slack.listeners.dispatch import Surface, conversation_surface, dispatch
 from bot.slack.service import Place
+from bot.store.seen import SharedSeen
 
 log = logging.getLogger(__name__)
 
 
 class SeenEvents:
-    """Event IDs handled lately: Slack's retries (X-Slack-Retry-Num) must not act twice."""
+    """Event IDs handled lately: Slack's retries (X-Slack-Retry-Num) must not act twice.
+
+    This process remembers the IDs it handled; the database (`SharedSeen`, through the runtime
+    in Bolt's context) tells it about those another replica handled.
+    """
 
     def __init__(self, size: int = 2048) -> None:
         self._ids: OrderedDict[str, None] = OrderedDict()
@@ -41,14 +46,29 @@ class SeenEvents:
         self,
         body: dict[str, Any],
         next_: Callable[[], Awaitable[None]],  # Bolt passes arguments by name
+        context: AsyncBoltContext | None = None,
     ) -> BoltResponse | None:
         """Listener middleware: a repeated delivery is acknowledged and goes no further."""
         event_id = str(body.get("event_id") or "")
-        if self.first_time(event_id):
+        if self.first_time(event_id) and await _first_for_replicas(context, body, event_id):
             await next_()
             return None
         log.info("ignoring a repeated delivery of event %s", event_id)
         return BoltResponse(status=200, body="")
+
+
+async def _first_for_replicas(
+    context: AsyncBoltContext | None, body: dict[str, Any], event_id: str
+) -> bool:
+    """Whether no other replica took this event (True without a runtime or an event ID).
+
+    Keyed by the event's type too: the listeners of different event types never share a key."""
+    rt = context.get(RUNTIME) if context is not None and event_id else None
+    if not isinstance(rt, Runtime):
+        return True
+    event = body.get("event")
+    kind = str(event.get("type") or "") if isinstance(event, dict) else ""
+    return await SharedSeen(rt.sessions, rt.clock).first_time("event", kind, event_id)
 
 
 def register(app: AsyncApp) -> None:

@@ -182,7 +182,7 @@ async def handle_watch_in_thread(
     try:
         await service.watch(rt, place, job_id, job_type=None, language=language, say=say)
     except BotError as exc:
-        await say(answers.error_message(exc))
+        await say(answers.error_message(exc, lang=Language(language)))
 
 
 def register(app: AsyncApp) -> None:

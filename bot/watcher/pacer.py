@@ -1,0 +1,57 @@
+"""The sweep's side of the DRS request budget: claims sized by the slots granted, one per job.
+
+Claim first (nothing due, no slot spent), then reserve one slot per claimed job in one round
+trip; jobs beyond the slots granted are released at once, still due, for whichever replica has
+budget next. Claims are earliest-due first, so when watches need more than the budget every
+watch waits its turn and every interval stretches evenly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from bot.runtime import Runtime
+from bot.store import leases
+from bot.store.rows import Claim
+
+Funded = tuple[Claim, float | None]
+
+
+class Pacer:
+    """Sizes the sweep's claims to the budget and hands each claimed job its send slot."""
+
+    def __init__(self, runtime: Runtime, writer: leases.Writer) -> None:
+        self.rt = runtime
+        self.writer = writer
+
+    def cap(self, room: int) -> int:
+        """How many jobs to claim at most for `room` free places in the batch."""
+        budget = self.rt.budget
+        return room if budget is None else min(room, budget.claim_cap)
+
+    async def fund(self, claims: list[Claim]) -> list[Funded]:
+        """A slot for each claim that gets one (earliest due first); the rest released."""
+        budget = self.rt.budget
+        if budget is None or not claims:
+            return [(claim, None) for claim in claims]
+        slots = await budget.reserve(len(claims))
+        extra = [claim.id for claim in claims[len(slots) :]]
+        if extra:
+            async with self.writer.begin() as session:
+                await leases.release_leases(session, ids=extra, owner=self.rt.owner)
+        return list(zip(claims, slots, strict=False))
+
+    async def wait(self, slot: float | None) -> None:
+        """Sleep until the job's slot (holding its place among the polls in flight)."""
+        if self.rt.budget is not None:
+            await self.rt.budget.wait_for(slot)
+
+    @contextlib.contextmanager
+    def ticket(self, slot: float | None) -> Iterator[None]:
+        """The job's first DRS request within the block goes out at `slot`."""
+        if self.rt.budget is None or slot is None:
+            yield
+            return
+        with self.rt.budget.ticket(slot):
+            yield
