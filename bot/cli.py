@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot import __version__
 from bot.domain.commands import Language
+from bot.drs.template_options import REGION_HELP
 from bot.drs.template_options import add_commands as add_template_commands
 from bot.errors import BotError, ConfigError
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=[lang.value for lang in Language], default=None)
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--watch", action="store_true", help="poll until the parse ends")
+    check.add_argument("--region", metavar="REGION", default=None, help=REGION_HELP)
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
@@ -57,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--port", type=int, default=8089)
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--jobs", metavar="FILE", default=None)
+    sim.add_argument(
+        "--iam-projects",
+        metavar="REGION:PROJECT,...",
+        default=None,
+        help="serve IAM's project listing (GET /v3/projects?name=REGION) for these regions",
+    )
 
     add_template_commands(sub)  # template, upload, result
 

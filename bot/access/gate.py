@@ -65,15 +65,21 @@ class AccessGate:
         text = read_policy_text(path)
         return cls(parse_policy(text, source=str(path)), path=path, text=text, clock=clock)
 
-    async def check(self, request: AccessRequest, *, later: bool = False) -> Decision:
-        """Allowed or refused (or pending, with `later`), and the deciding rule's name."""
+    async def check(
+        self, request: AccessRequest, *, later: bool = False, members: GroupMembers | None = None
+    ) -> Decision:
+        """Allowed or refused (or pending, with `later`), and the deciding rule's name.
+
+        `members`: how to ask the request's own workspace who is in a group (its token, in
+        OAuth mode); the gate's own lookup when None. Answers are cached per (team, group).
+        """
         policy = self.policy
         if policy is None:
             return Decision(Outcome.ALLOWED, OPEN)
         known: set[str] = set()
         unknown: set[str] = set()
         for group in sorted(candidate_groups(policy, request)):
-            users = await self._group(request.team, group)
+            users = await self._group(request.team, group, members or self.members)
             if users is None:
                 unknown.add(group)
             elif request.user in users:
@@ -81,7 +87,9 @@ class AccessGate:
         asked = replace(request, usergroups=frozenset(known), unknown_groups=frozenset(unknown))
         return decide(policy, asked, later=later)
 
-    async def _group(self, team: str, group: str) -> frozenset[str] | None:
+    async def _group(
+        self, team: str, group: str, members: GroupMembers | None
+    ) -> frozenset[str] | None:
         now = self.clock.now()
         kept = self._groups.get((team, group))
         if kept is not None and now - kept.at < (
@@ -89,11 +97,11 @@ class AccessGate:
         ):
             return kept.users
         users: frozenset[str] | None = None
-        if self.members is None:
+        if members is None:
             log.warning("access policy: cannot look up user group %s (no Slack client)", group)
         else:
             try:
-                users = await self.members(team, group)
+                users = await members(team, group)
             except BotError as exc:
                 log.warning(
                     "access policy: user group %s of team %s not resolved: %s; rules "

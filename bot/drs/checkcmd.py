@@ -10,10 +10,10 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.config import load_settings
 from bot.domain.progress import Phase, Progress
+from bot.drs.cli_region import region_client, region_of
 from bot.drs.client import DrsClient
 from bot.drs.jobid import parse_job_id
-from bot.drs.region_factory import default_client
-from bot.errors import DrsError, InvalidJobId
+from bot.errors import DrsError, InvalidJobId, UnknownRegion
 
 # 0: DRS answered (with --watch: the parse succeeded); 1: DRS or IAM gave an error;
 # 2: usage or settings; 3: with --watch, the parse failed.
@@ -98,7 +98,7 @@ async def run_check(
     settings = load_settings(drs=True)  # ConfigError -> exit 2 in bot.cli
     clock = clock or SystemClock()
     try:
-        client = await default_client(settings, clock=clock)  # DRS_REGIONS: the default's
+        client = await region_client(settings, region_of(args), clock=clock)  # --region
         async with client:
             if getattr(args, "watch", False):
                 return await _watch(
@@ -107,6 +107,9 @@ async def run_check(
             progress = await client.query(job_id, job_type=args.job_type, language=args.lang)
             print(_render(progress, args.json), file=out)
             return EXIT_OK
+    except UnknownRegion as exc:
+        print(f"drs-bot check: {exc.user_message()}", file=sys.stderr)
+        return EXIT_USAGE
     except DrsError as exc:
         print(f"drs-bot check: {exc.user_message()}", file=sys.stderr)
         return EXIT_API

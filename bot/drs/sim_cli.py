@@ -38,10 +38,30 @@ def simulator_from_env(
     )
 
 
+def parse_iam_projects(text: str | None) -> dict[str, str]:
+    """`--iam-projects ap-southeast-1:PROJECT_ID,...`: what the IAM project listing serves."""
+    projects: dict[str, str] = {}
+    for item in (text or "").split(","):
+        region, sep, project = (part.strip() for part in item.strip().partition(":"))
+        if not item.strip():
+            continue
+        if not sep or not region or not project:
+            raise UsageError(
+                f"--iam-projects: `{item.strip()}` is not REGION:PROJECT_ID; for example "
+                "`--iam-projects ap-southeast-1:0123456789abcdef0123456789abcdef`."
+            )
+        projects[region.lower()] = project
+    return projects
+
+
 async def _serve(args: argparse.Namespace) -> int:
     spec = load_jobs_spec(args.jobs) if getattr(args, "jobs", None) else JobsSpec(demo_jobs())
     sim = simulator_from_env(
-        spec.jobs, host=getattr(args, "host", "127.0.0.1"), port=args.port, max_clock_skew=900.0
+        spec.jobs,
+        host=getattr(args, "host", "127.0.0.1"),
+        port=args.port,
+        max_clock_skew=900.0,
+        iam_projects=parse_iam_projects(getattr(args, "iam_projects", None)),
     )
     sim.faults = spec.faults
     stop = asyncio.Event()
@@ -60,6 +80,8 @@ async def _serve(args: argparse.Namespace) -> int:
         ]
         print(f"DRS simulator listening on {sim.url}", flush=True)
         print(f"  project: {sim.project_id or 'any'}; credentials: {', '.join(creds) or 'any'}")
+        for region, project in sim.iam.projects.items():
+            print(f"  IAM lists region {region}: project {project}")
         for job in sim.jobs.values():
             print(f"  job {job.job_id}: {len(job.steps)} steps, {job.step_seconds:g}s each")
         print("Press Ctrl+C to stop.", flush=True)
@@ -68,7 +90,7 @@ async def _serve(args: argparse.Namespace) -> int:
 
 
 def run_simulator(args: argparse.Namespace) -> int:
-    """`drs-bot simulator [--port N] [--host H] [--jobs FILE]`."""
+    """`drs-bot simulator [--port N] [--host H] [--jobs FILE] [--iam-projects R:P,...]`."""
     import sys
 
     from bot.config import load_settings

@@ -14,10 +14,10 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.config import load_settings
 from bot.drs.checkcmd import EXIT_API, EXIT_OK, EXIT_USAGE, _watch, describe
+from bot.drs.cli_region import region_client, region_of
 from bot.drs.client import DrsClient
 from bot.drs.factory import build_template_client
 from bot.drs.jobid import parse_job_id
-from bot.drs.region_factory import default_client
 from bot.drs.template_options import MAPPINGS, UPLOAD_LEVELS
 from bot.drs.templates import Download, TemplateClient, choose
 from bot.errors import DrsError, UsageError
@@ -63,7 +63,9 @@ def _extension(download: Download) -> str:
     return ".json" if data.lstrip()[:1] in (b"{", b"[") else ".bin"
 
 
-async def _run(command: str, job_text: str, action: Action, clock: Clock | None) -> int:
+async def _run(
+    command: str, job_text: str, action: Action, clock: Clock | None, region: str | None = None
+) -> int:
     """Job ID and settings first (exit 2), then the call (exit 1 on API errors)."""
     try:
         job_id = parse_job_id(job_text)
@@ -72,7 +74,7 @@ async def _run(command: str, job_text: str, action: Action, clock: Clock | None)
         return EXIT_USAGE
     settings = load_settings(drs=True)  # ConfigError -> exit 2 in bot.cli
     try:
-        drs = await default_client(settings, clock=clock or SystemClock())  # DRS_REGIONS: default
+        drs = await region_client(settings, region, clock=clock or SystemClock())  # --region
         async with drs:
             return await action(drs, build_template_client(drs), job_id)
     except UsageError as exc:
@@ -97,7 +99,7 @@ async def run_template(
         print(f"Fill it in, then: drs-bot upload {job_id} FILE", file=stream)
         return EXIT_OK
 
-    return await _run("template", args.job_id, action, clock)
+    return await _run("template", args.job_id, action, clock, region_of(args))
 
 
 async def run_result(
@@ -123,7 +125,7 @@ async def run_result(
                 print(f"  row {row}: {reason}", file=stream)
         return EXIT_OK
 
-    return await _run("result", args.job_id, action, clock)
+    return await _run("result", args.job_id, action, clock, region_of(args))
 
 
 def _read_checked(path: Path) -> tuple[TemplateFile, bytes]:
@@ -167,4 +169,4 @@ async def run_upload(
         interval = load_settings(drs=True).poll_interval_seconds
         return await _watch(drs, watch, job_id, interval, clock, stream)
 
-    return await _run("upload", args.job_id, action, clock)
+    return await _run("upload", args.job_id, action, clock, region_of(args))

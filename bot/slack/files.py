@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from bot.access.rules import Action
 from bot.domain.commands import Language
 from bot.domain.files import SharedFile
 from bot.drs.factory import build_template_client
@@ -44,7 +45,7 @@ async def send_template(rt: Runtime, place: Place, command: Template, *, say: Sa
     job_id = await control.resolve(rt, place, command.job_id, say=say, lang=lang)
     if job_id is None:
         return
-    in_region = await regional.job_runtime(rt, job_id, say)
+    in_region = await regional.job_runtime(rt, job_id, say, asker=(place, Action.TEMPLATE))
     if in_region is None:
         return
     rt = in_region  # the job's region
@@ -90,7 +91,7 @@ async def upload(
     except BotError as exc:
         await say(words.upload_refused(name, exc, lang=lang))
         return
-    in_region = await regional.job_runtime(rt, job_id, say)
+    in_region = await regional.job_runtime(rt, job_id, say, asker=(place, Action.UPLOAD))
     if in_region is None:
         return
     rt = in_region  # the job's region: uploaded there, watched there

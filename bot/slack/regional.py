@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.access.rules import Action
 from bot.domain.commands import Language
 from bot.domain.progress import Progress
 from bot.drs.lookup import locate
@@ -14,6 +15,7 @@ from bot.errors import DrsError, UnknownRegion
 from bot.render import answers
 from bot.render.catalog import language_of
 from bot.runtime import Runtime
+from bot.slack.guard import permitted
 from bot.slack.posting import Place, Say
 from bot.store.channels import channel_settings
 from bot.store.regions import regions_of_job
@@ -21,6 +23,7 @@ from bot.store.regions import regions_of_job
 log = logging.getLogger(__name__)
 
 Resolved = tuple[Runtime, Progress | None]
+Asker = tuple[Place, Action]  # who asks to do what: checked again in the job's region
 
 
 async def channel_region(rt: Runtime, place: Place) -> str | None:
@@ -48,6 +51,21 @@ async def stored_region(rt: Runtime, job_id: str) -> str | None:
         if (of_project := rt.regions.region_of(project_id)) is not None:
             return of_project
     return None
+
+
+async def stop_permitted(rt: Runtime, place: Place, job_id: str, *, say: Say) -> bool:
+    """`stop JOB_ID` checked again in the job's stored region and project (several served)."""
+    if not rt.regions.several:  # the one region served (a pending first check decides now)
+        return await permitted(rt, place, Action.STOP, say=say)
+    region, project = None, None
+    async with rt.sessions() as session:
+        rows = await regions_of_job(session, job_id=job_id)
+    for project_id, stored in rows:
+        found = stored if stored and rt.regions.known(stored) else rt.regions.region_of(project_id)
+        if found is not None:
+            region, project = found, project_id
+            break
+    return await permitted(rt, place, Action.STOP, say=say, region=region, project=project)
 
 
 async def scope(
@@ -105,21 +123,34 @@ async def resolve(
     language: str | None,
     say: Say,
     lang: Language | None = None,
+    *,
+    asker: Asker | None = None,
 ) -> Resolved | None:
-    """`scope`, the asker told why when it fails (None then), in `lang` (else `language`'s)."""
+    """`scope`, the asker told why when it fails (None then), in `lang` (else `language`'s).
+
+    `asker` (who asks to do what): once the job's region and project are known the access
+    policy is asked again with them, before anything is stored or uploaded; a refusal is
+    told privately through `say` (None then).
+    """
     lang = lang or language_of(language or rt.settings.drs_language)
     try:
-        return await scope(
+        found = await scope(
             rt, job_id, region=region, preferred=preferred, job_type=job_type, language=language
         )
     except UnknownRegion as exc:
         await say(answers.error_message(exc, lang=lang))
+        return None
     except DrsError as exc:
         await say(answers.drs_error_message(job_id, exc, lang=lang))
-    return None
+        return None
+    if asker is not None and not await permitted(found[0], asker[0], asker[1], say=say):
+        return None
+    return found
 
 
-async def job_runtime(rt: Runtime, job_id: str, say: Say) -> Runtime | None:
+async def job_runtime(
+    rt: Runtime, job_id: str, say: Say, *, asker: Asker | None = None
+) -> Runtime | None:
     """`rt` for the job's region (template, upload); None when the asker was told why not."""
-    resolved = await resolve(rt, job_id, None, None, None, None, say)
+    resolved = await resolve(rt, job_id, None, None, None, None, say, asker=asker)
     return resolved[0] if resolved is not None else None

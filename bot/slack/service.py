@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.access.rules import Action
 from bot.domain import initial_told
 from bot.domain.details import JobDetails
 from bot.domain.progress import Progress
@@ -50,6 +51,7 @@ async def status(
     in_thread: bool = False,
     region: str | None = None,
     preferred: str | None = None,
+    asker: regional.Asker | None = None,
 ) -> None:
     """A one-off private answer: nothing stored, nothing watched.
 
@@ -58,7 +60,7 @@ async def status(
     """
     lang = language_of(language or rt.settings.drs_language)
     resolved = await regional.resolve(
-        rt, job_id, region, preferred, job_type, language, say, lang=lang
+        rt, job_id, region, preferred, job_type, language, say, lang=lang, asker=asker
     )
     if resolved is None:
         return
@@ -109,7 +111,10 @@ async def watch(
     `region` (`--region`) watches it in that region only; else it is looked up (regional.py).
     """
     preferred = await regional.channel_region(rt, place)  # `config region`
-    resolved = await regional.resolve(rt, job_id, region, preferred, job_type, language, say)
+    asker = (place, Action.WATCH)  # checked again with the job's region and project
+    resolved = await regional.resolve(
+        rt, job_id, region, preferred, job_type, language, say, asker=asker
+    )
     if resolved is None:
         return
     rt, located = resolved

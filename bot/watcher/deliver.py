@@ -30,6 +30,7 @@ from bot.store.models import PolledJob, Watch
 from bot.store.rows import WatchView
 from bot.watcher.finals import FINAL_REPLIES, send_final
 from bot.watcher.results import post_result
+from bot.watcher.revoked import token_refused
 from bot.watcher.state import Action, ActionKind, Decision, PolicyConfig
 from bot.watcher.stats import SweepStats
 
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # A card that cannot be edited any more (deleted by someone, too old) must not block replies.
 CARD_GONE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
-# Bot-wide failures: ending every watch would throw away work that resumes once fixed.
+# Bot-wide failures: ending every watch would throw away work that resumes once fixed
+# (with one token; in OAuth mode they are the workspace's: see bot/watcher/revoked.py).
 BOT_WIDE_ERRORS = frozenset({"invalid_auth", "token_revoked"})
 
 
@@ -123,9 +125,11 @@ class WatchDelivery:
             try:
                 await self._perform(action)
             except DestinationGone as exc:
-                if exc.error in BOT_WIDE_ERRORS:
-                    log.error("watch %s: %s; fix SLACK_BOT_TOKEN", self.watch.id, exc)
-                    result.retry = True
+                if exc.error in BOT_WIDE_ERRORS:  # OAuth mode: only this workspace's watches end
+                    if await token_refused(self.rt, self.watch, exc, self.tx):
+                        result.ended = WatchState.UNDELIVERABLE
+                    else:
+                        result.retry = True
                     return result
                 log.warning("watch %s ends as undeliverable: %s", self.watch.id, exc)
                 await self._end(WatchState.UNDELIVERABLE)

@@ -13,7 +13,7 @@ from bot.render import answers
 from bot.render.cards import ACTION_REFRESH, ACTION_STOP
 from bot.runtime import Runtime
 from bot.slack import control
-from bot.slack.guard import permitted
+from bot.slack.guard import permitted, watch_scope
 from bot.slack.languages import reader_language
 from bot.slack.listeners.answer import private
 from bot.slack.listeners.context import place_of, runtime_of
@@ -42,7 +42,7 @@ async def handle_stop(
 
 
 async def _refresh(rt: Runtime, place: Place, watch_id: int, say: Say) -> None:
-    if not await permitted(rt, place, Action.STATUS, say=say):
+    if not await permitted(rt, place, Action.STATUS, say=say, **await watch_scope(rt, watch_id)):
         return
     await control.refresh(
         rt, team_id=place.team_id, channel_id=place.channel_id, watch_id=watch_id, say=say
@@ -50,7 +50,7 @@ async def _refresh(rt: Runtime, place: Place, watch_id: int, say: Say) -> None:
 
 
 async def _stop(rt: Runtime, place: Place, watch_id: int, say: Say) -> None:
-    if not await permitted(rt, place, Action.STOP, say=say):
+    if not await permitted(rt, place, Action.STOP, say=say, **await watch_scope(rt, watch_id)):
         return
     await control.stop_one(
         rt,

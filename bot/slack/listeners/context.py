@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,6 +32,8 @@ def provide_runtime(rt: Runtime) -> Middleware:
         if rt.workspaces is not None and context.bot_token:
             found = rt.workspaces.with_token(context.bot_token, context.bot_user_id)
             context[RUNTIME] = rt.scoped(found, context.enterprise_id)
+        elif context.enterprise_id:  # one token: the org still counts for the access policy
+            context[RUNTIME] = dataclasses.replace(rt, enterprise_id=context.enterprise_id)
         await next_()
 
     return attach_runtime

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.access.rules import Action
 from bot.domain.commands import Language
 from bot.errors import BotError, UsageError
 from bot.render import answers
@@ -34,7 +35,7 @@ from bot.slack.grammar import (
     Watch,
     parse_mention,
 )
-from bot.slack.guard import action_of, permitted
+from bot.slack.guard import action_of, early_scope, permitted
 from bot.slack.languages import place_language, reader_language
 from bot.slack.service import Place, Say
 
@@ -153,7 +154,7 @@ async def perform(
 
     `lang`: the asker's language (their Slack locale, else the channel's), found when not given.
     """
-    if not await permitted(rt, place, action_of(command), say=say):
+    if not await permitted(rt, place, action_of(command), say=say, **early_scope(command)):
         return  # the asker was told privately which rule refused it
     if lang is None:
         lang = await reader_language(rt, place)
@@ -191,6 +192,7 @@ async def _call_service(
                 in_thread=place.thread_ts is not None,
                 region=command.region,
                 preferred=await regional.channel_region(rt, place),  # `config region`
+                asker=(place, Action.STATUS),  # checked again in the job's region
             )
     elif isinstance(command, Watch):
         # A new watch takes the channel's language (`config lang`) unless `--lang` is given.
@@ -212,7 +214,7 @@ async def _call_service(
             await control.stop(rt, place, None, say=say, lang=lang)
         elif (
             job_id := await control.resolve(rt, place, command.job_id, say=say, lang=lang)
-        ) is not None:
+        ) is not None and await regional.stop_permitted(rt, place, job_id, say=say):
             await control.stop(rt, place, job_id, say=say, lang=lang)
     else:
         await control.list_watches(rt, place, say=say, lang=lang)

@@ -14,7 +14,7 @@ from bot.render.home import ACTION_HOME_STOP
 from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.slack import control
-from bot.slack.guard import permitted
+from bot.slack.guard import permitted, scope_of_watch
 from bot.slack.listeners.actions import watch_id_of
 from bot.slack.listeners.context import runtime_of
 from bot.slack.posting import Place, Say
@@ -57,7 +57,11 @@ async def handle_home_stop(
         found is not None
         and allowed
         and not await permitted(
-            rt, Place(team, found.channel_id, user), Action.STOP, say=in_dm(rt, user)
+            rt,
+            Place(team, found.channel_id, user),
+            Action.STOP,
+            say=in_dm(rt, user),
+            **scope_of_watch(rt, found),
         )
     ):
         allowed = False  # the policy refused it; the DM said which rule

@@ -89,10 +89,15 @@ class LinkPreviews:
         asker = Place(
             context.team_id or "", str(event.get("channel") or ""), str(event.get("user") or "")
         )
-        if not await permitted(rt, asker, Action.STATUS, say=None):
+        if not await permitted(rt, asker, Action.STATUS, say=None, later=True):
             return  # no preview: the policy does not let this user check jobs here (logged)
         links = [str(item.get("url") or "") for item in event.get("links") or []][:MAX_LINKS]
-        found = [link for url in links if (link := console_link(url)) is not None]
+        found = [
+            link
+            for url in links
+            if (link := console_link(url)) is not None
+            and await permitted(rt, asker, Action.STATUS, say=None, region=_region(rt, link))
+        ]
         channel, ts = str(event.get("channel") or ""), str(event.get("message_ts") or "")
         previews = {link.url: await self.preview(rt, link, asker) for link in found}
         if previews and channel and ts:
@@ -114,7 +119,8 @@ class LinkPreviews:
         ts = str(container.get("message_ts") or "")
         rt = runtime_of(context)
         asker = Place(context.team_id or "", channel, context.user_id or "")
-        if not await permitted(rt, asker, Action.STATUS, say=private(respond)):
+        region = _region(rt, link) if link is not None else None
+        if not await permitted(rt, asker, Action.STATUS, say=private(respond), region=region):
             return
         if link is not None and channel and ts:
             await _unfurl(rt, channel, ts, {url: await self.preview(rt, link, asker)})
@@ -136,6 +142,11 @@ async def _ask(
     # The name as stored from a watch: a preview asks DRS nothing more than the progress.
     name, summary = await stored_name(rt, job_id)
     return unfurl_progress(progress, checked_at=now, job_name=name, job_summary=summary, lang=lang)
+
+
+def _region(rt: Runtime, link: ConsoleLink) -> str | None:
+    """The region a link's preview is checked in: the link's, when several are served."""
+    return link.region if rt.regions.several else None
 
 
 async def _unfurl(rt: Runtime, channel: str, ts: str, previews: dict[str, Message]) -> None:
@@ -165,8 +176,8 @@ async def handle_watch_in_thread(
     channel = str(container.get("channel_id") or context.channel_id or "")
     place = Place(context.team_id or "", channel, context.user_id or "", thread_ts=thread_ts)
     rt = runtime_of(context)
-    if not await permitted(rt, place, Action.WATCH, say=say):
-        return
+    if not await permitted(rt, place, Action.WATCH, say=say, later=True):
+        return  # checked again in the job's region by `service.watch`
     language = (await place_language(rt, place)).value  # the channel's, as for any new watch
     try:
         await service.watch(rt, place, job_id, job_type=None, language=language, say=say)
