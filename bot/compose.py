@@ -14,6 +14,7 @@ from bot.metrics import Metrics
 from bot.proxy import Proxies
 from bot.runtime import Runtime
 from bot.slack.gateway import SlackGateway, build_web_client
+from bot.slack.pacing import ChannelPacer, PacedGateway
 from bot.store.db import make_engine, make_sessionmaker, safe_url
 from bot.store.migrate import ensure_schema
 
@@ -48,12 +49,21 @@ async def build_runtime(
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
     client = build_web_client(token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429)
+    sessions = make_sessionmaker(engine)
+    pace = settings.slack_channel_pace_seconds
+    slack = (
+        PacedGateway(
+            client, pacer=ChannelPacer(sessions, clock, pace=pace), observe=metrics.slack_call
+        )
+        if pace > 0
+        else SlackGateway(client, observe=metrics.slack_call)
+    )
     return Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
         drs=drs,
-        slack=SlackGateway(client, observe=metrics.slack_call),
+        slack=slack,
         clock=clock,
         project_id=settings.drs_project_id or "",
         metrics=metrics,

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = DEFAULT_COMMAND
+    # Seconds between two messages to one channel, across replicas (0 turns pacing off).
+    slack_channel_pace_seconds: float = Field(default=1.0, ge=0, le=60)
 
     # DRS
     drs_region: str | None = None
