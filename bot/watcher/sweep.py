@@ -37,7 +37,11 @@ from bot.watcher.stats import SweepStats
 log = logging.getLogger(__name__)
 
 SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
-RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
+# One claim takes what falls due within this (polled up to this early; the schedule keeps its
+# grid: next = due + interval), and while polls are in flight the sweep claims again this often.
+# One claim transaction a tick, not one per finished poll: the fixed cost of a sweep.
+CLAIM_AHEAD_SECONDS = 1.0
+HOUSEKEEP_SECONDS = 5.0  # the expiry pass and job naming run at most this often
 
 
 class Sweeper:
@@ -72,6 +76,7 @@ class Sweeper:
         self._chunk = max(1, min(self.batch, self.concurrency) // 2)
         self._finished = SweepStats()
         self._current: SweepStats | None = None
+        self._housekept: float | None = None  # monotonic time of the last expiry pass
 
     @property
     def totals(self) -> SweepStats:
@@ -100,9 +105,8 @@ class Sweeper:
         started = self.rt.clock.monotonic()
         try:
             await self._sweep(stats)
-            if not self._draining:
+            if not self._draining and self._housekeeping_due():
                 await self._expiry_pass(stats)
-            if not self._draining:
                 await name_jobs(
                     self.rt,
                     self.writer,
@@ -124,6 +128,13 @@ class Sweeper:
             log.debug("sweep: %s", stats)
         return stats
 
+    def _housekeeping_due(self) -> bool:
+        now = self.rt.clock.monotonic()
+        if self._housekept is not None and now - self._housekept < HOUSEKEEP_SECONDS:
+            return False
+        self._housekept = now
+        return True
+
     async def _sweep(self, stats: SweepStats) -> None:
         mine: set[asyncio.Task[None]] = set()
         deadline = self.rt.clock.monotonic() + SWEEP_WINDOW_SECONDS
@@ -131,14 +142,16 @@ class Sweeper:
             more_due = await self._fill(mine, stats)
             if not mine:
                 break  # nothing due, nothing in flight: idle until the next tick
-            # While more is due, wait for room; otherwise look again soon for jobs falling
-            # due while slow polls are still in flight.
+            # While more is due, wait for room; otherwise for the polls in flight, claiming
+            # again a window later if slow polls are still running (the next tick does else).
             done, _ = await asyncio.wait(
                 mine,
-                timeout=None if more_due else RECLAIM_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED,
+                timeout=None if more_due else CLAIM_AHEAD_SECONDS,
+                return_when=asyncio.FIRST_COMPLETED if more_due else asyncio.ALL_COMPLETED,
             )
             mine -= done
+            if not more_due and not mine:
+                break
         if mine:  # wait, not gather: a cancelled sweep leaves its jobs to finish
             await asyncio.wait(mine)
 
@@ -176,6 +189,7 @@ class Sweeper:
                 now=self.rt.clock.now(),
                 lease_seconds=self.lease_seconds,
                 limit=limit,
+                ahead=CLAIM_AHEAD_SECONDS,
             )
         stats.claimed += len(claims)
         self.rt.metrics.claimed(claims, now=self.rt.clock.now())
