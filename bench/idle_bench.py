@@ -20,9 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select, update
 from watcher_bench import add_watches, first_answers, job_ids, run_floor, serve_stand_ins
 
 from bot.clock import SystemClock
@@ -30,6 +32,7 @@ from bot.compose import build_runtime, close_runtime
 from bot.config import load_settings
 from bot.drs.sim_jobs import SimJob
 from bot.sandbox.harness import BOT_TOKEN, DRS_TOKEN, PROJECT_ID, SIGNING_SECRET
+from bot.store.models import PolledJob
 
 LATENCY = 0.1
 INTERVAL = 30.0  # POLL_INTERVAL_SECONDS's default
@@ -108,6 +111,12 @@ async def seed(drs_url: str, slack_url: str, db: Path, jobs: list[SimJob]) -> No
     try:
         first = first_answers(jobs, runtime.clock.now())
         await add_watches(runtime, [j.job_id for j in jobs], first, interval=INTERVAL)
+        # Posting the cards took a while: spread the first polls over an interval from now on.
+        async with runtime.sessions.begin() as session:
+            ids = (await session.scalars(select(PolledJob.id).order_by(PolledJob.id))).all()
+            start, step = runtime.clock.now(), timedelta(seconds=INTERVAL / max(len(ids), 1))
+            spread = [{"id": i, "next_poll_at": start + k * step} for k, i in enumerate(ids)]
+            await session.execute(update(PolledJob), spread)
     finally:
         await close_runtime(runtime)
 
