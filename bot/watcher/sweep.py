@@ -159,7 +159,7 @@ class Sweeper:
         """Claim jobs for the room left in the batch; returns whether more may be due."""
         room = self.batch - len(mine)
         if room < self._chunk and mine:
-            return False
+            return True  # not looked: wait for room, not for every poll in flight
         claims = await self._claim(stats, limit=room)
         for claim in claims:
             task = asyncio.create_task(self._job(claim, stats))
