@@ -1,6 +1,6 @@
 """Idle benchmark: CPU of a real `drs-bot serve` with no watches, and with 1,000 at 30 s; prints %.
 
-Run `python bench/idle_bench.py [--seconds 20] [--watches 1000]`. The DRS simulator and the Slack
+Run `python bench/idle_bench.py [--seconds 30] [--watches 1000]`. The DRS simulator and the Slack
 stand-in run in a child process; `drs-bot serve` runs as its own process (HTTP mode, SQLite) and
 its CPU (user + system, from /proc) is read over the measured window. Goals (issue 15): idle under
 0.5% of one core; 1,000 watches at the default 30 s interval under 5%. The floors, measured the
@@ -154,7 +154,7 @@ def run_case(jobs: list[SimJob], args: argparse.Namespace) -> tuple[float, float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--watches", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=32)  # POLL_CONCURRENCY's default
