@@ -41,7 +41,7 @@ SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach
 # grid: next = due + interval), and while polls are in flight the sweep claims again this often.
 # One claim transaction a tick, not one per finished poll: the fixed cost of a sweep.
 CLAIM_AHEAD_SECONDS = 1.0
-HOUSEKEEP_SECONDS = 5.0  # the expiry pass and job naming run at most this often
+HOUSEKEEP_SECONDS = 5.0  # the expiry pass (and, while idle, job naming) at most this often
 
 
 class Sweeper:
@@ -105,8 +105,11 @@ class Sweeper:
         started = self.rt.clock.monotonic()
         try:
             await self._sweep(stats)
-            if not self._draining and self._housekeeping_due():
+            housekeeping = self._housekeeping_due()
+            if not self._draining and housekeeping:
                 await self._expiry_pass(stats)
+            # Naming follows polling (a job polled now may be named now); idle, it waits too.
+            if not self._draining and (housekeeping or stats.claimed):
                 await name_jobs(
                     self.rt,
                     self.writer,
