@@ -26,6 +26,7 @@ import httpx
 from bot.clock import SystemClock
 from bot.compose import build_runtime, close_runtime
 from bot.config import load_settings
+from bot.domain.details import JobDetails
 from bot.domain.progress import Progress
 from bot.domain.watching import initial_told
 from bot.drs.client import progress_path
@@ -37,6 +38,7 @@ from bot.runtime import Runtime
 from bot.sandbox.harness import BOT_TOKEN, DRS_TOKEN, PROJECT_ID, SIGNING_SECRET, TEAM_ID, stand_ins
 from bot.store import leases, repo
 from bot.store.models import Watch
+from bot.store.names import apply_details
 from bot.watcher.scheduler import Watcher
 
 INTERVAL = 2.0
@@ -68,7 +70,7 @@ def serve_stand_ins(jobs: list[SimJob], latency: float, conn: Connection) -> Non
 async def add_watches(
     runtime: Runtime, ids: list[str], first: dict[str, Progress], *, interval: float = INTERVAL
 ) -> None:
-    """What the listener does for each: a watch, a posted card, the card remembered.
+    """What the listener does for each: a watch, its job's name, a posted card, the card remembered.
 
     The listener checks the job before posting its card, so the card (and what the watch was
     told) starts from the job's first answer: `first`.
@@ -92,6 +94,8 @@ async def add_watches(
                 # Spread the first polls over one interval, as watches arriving over time would.
                 first_poll_at=now + timedelta(seconds=interval * i / len(ids)),
             )
+            # The listener asks for the job's details (its name) when the watch starts.
+            apply_details(watch.polled_job, JobDetails(job_id, name=f"bench {i}"), now)
             watches.append((watch, card_view(watch, watch.polled_job, progress=first[job_id])))
     sem = asyncio.Semaphore(32)
 
