@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import httpx
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.access.load import load_access
@@ -17,6 +18,7 @@ from bot.metrics import Metrics
 from bot.proxy import Proxies
 from bot.runtime import Chat, Directory, Runtime
 from bot.slack.gateway import SlackGateway, build_web_client
+from bot.slack.pacing import ChannelPacer, PacedGateway
 from bot.slack.usergroups import usergroup_members
 from bot.store.db import make_engine, make_sessionmaker, safe_url
 from bot.store.migrate import ensure_schema
@@ -63,24 +65,37 @@ async def build_runtime(
     proxy = Proxies.from_settings(settings).for_url(settings.slack_api_url)
     client = build_web_client(token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429)
     access.members = usergroup_members(client, observe=metrics.slack_call)
+    pacer = ChannelPacer(sessions, clock, pace=settings.slack_channel_pace_seconds)
+    slack = paced_gateway(client, pacer, metrics)
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=sessions,
         drs=drs,
-        slack=SlackGateway(client, observe=metrics.slack_call),
+        slack=slack,
         clock=clock,
         project_id=drs.project_id,
         regions=regions,
         metrics=metrics,
         access=access,
-        workspaces=workspace_directory(settings, engine, metrics, proxy),
+        workspaces=workspace_directory(settings, engine, metrics, proxy, pacer),
         budget=metering.budget,
     )
 
 
+def paced_gateway(client: AsyncWebClient, pacer: ChannelPacer, metrics: Metrics) -> Chat:
+    """The Slack gateway, paced per channel across replicas unless SLACK_CHANNEL_PACE_SECONDS=0."""
+    if pacer.pace > 0:
+        return PacedGateway(client, pacer=pacer, observe=metrics.slack_call)
+    return SlackGateway(client, observe=metrics.slack_call)
+
+
 def workspace_directory(
-    settings: Settings, engine: AsyncEngine, metrics: Metrics, proxy: str | None
+    settings: Settings,
+    engine: AsyncEngine,
+    metrics: Metrics,
+    proxy: str | None,
+    pacer: ChannelPacer,
 ) -> Directory | None:
     """OAuth mode: each workspace's Chat on its installation's token (None: one token)."""
     if not settings.oauth_enabled:
@@ -91,7 +106,7 @@ def workspace_directory(
         client = build_web_client(
             token, settings.slack_api_url, proxy=proxy, on_429=metrics.slack_429
         )
-        return SlackGateway(client, observe=metrics.slack_call)
+        return paced_gateway(client, pacer, metrics)  # one pace per channel, every workspace
 
     return build_directory(settings, engine, make_chat)
 

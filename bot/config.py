@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = None
     slack_redirect_uri: str | None = None
     slack_scopes: str = ""  # empty: manifest.yml's bot scopes (bot.slack.scopes.BOT_SCOPES)
+    # Seconds between two messages to one channel, across replicas (0 turns pacing off).
+    slack_channel_pace_seconds: float = Field(default=1.0, ge=0, le=60)
 
     # DRS
     drs_region: str | None = None

@@ -48,6 +48,8 @@ def harness_env(
         "DRS_PROJECT_ID": PROJECT_ID,
         "DRS_AUTH_TOKEN": DRS_TOKEN,
         "DATABASE_URL": database_url,
+        # The stand-in does not limit unless told to (limit_channels): pacing is opt-in here.
+        "SLACK_CHANNEL_PACE_SECONDS": "0",
     }
     env.update(extra)
     return env

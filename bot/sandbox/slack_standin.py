@@ -18,6 +18,7 @@ from bot.sandbox.slack_files import StoredFile
 from bot.sandbox.slack_history import SlackHistory
 from bot.sandbox.slack_methods import decode_blocks, truthy
 from bot.sandbox.slack_oauth import SlackOAuth, basic_auth
+from bot.sandbox.slack_pace import ChannelLimit
 from bot.sandbox.slack_state import (
     Call,
     Channel,
@@ -90,6 +91,7 @@ class SlackStandIn(SlackOAuth, SlackHistory):
         self.scopes: list[str] = list(BOT_SCOPES)
         # Methods called with another token than the bot's (apps.connections.open: xapp-...).
         self.method_tokens: dict[str, str] = {}
+        self.channel_limit: ChannelLimit | None = None  # see limit_channels
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -162,6 +164,16 @@ class SlackStandIn(SlackOAuth, SlackHistory):
     def error_next(self, method: str, error: str, n: int = 1) -> None:
         """The next `n` calls of `method` get `{"ok": false, "error": error}` with HTTP 200."""
         self._faults.setdefault(method, []).append(_Fault(200, n, error=error))
+
+    def limit_channels(self, interval: float = 1.0, burst: int = 1) -> None:
+        """Messages (post, update) to one channel beyond one per `interval` (bursts of `burst`)
+        get HTTP 429 with Retry-After, as Slack answers them."""
+        self.channel_limit = ChannelLimit(interval, burst)
+
+    def _pace_fault(self, method: str, params: dict[str, Any]) -> _Fault | None:
+        limit, channel = self.channel_limit, str(params.get("channel") or "")
+        wait = limit and limit.refuse(method, channel, self._clock.monotonic())
+        return _Fault(429, 1, retry_after=wait, error="ratelimited") if wait else None
 
     def _take_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)
@@ -279,7 +291,7 @@ class SlackStandIn(SlackOAuth, SlackHistory):
         token = bearer(request) or str(params.pop("token", "") or "")
         params.pop("token", None)
         call = Call(method, params, self._clock.now(), token=token)
-        fault = self._take_fault(method)
+        fault = self._take_fault(method) or self._pace_fault(method, params)
         if fault is not None:
             call.status, call.error = fault.status, fault.error
             self._record(call)

@@ -99,20 +99,27 @@ def _unleased(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime, ahead: float = 0.0) -> ColumnElement[bool]:
     return and_(
         PolledJob.next_poll_at.is_not(None),
-        PolledJob.next_poll_at <= now,
+        PolledJob.next_poll_at <= now + timedelta(seconds=ahead),
         PolledJob.paused.is_(False),
         _unleased(now),
     )
 
 
 async def claim_due(
-    session: AsyncSession, *, owner: str, now: datetime, lease_seconds: float, limit: int
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    ahead: float = 0.0,
 ) -> list[Claim]:
     """Lease up to `limit` due jobs (earliest first) to `owner` until now + lease_seconds.
 
+    `ahead`: also jobs falling due within that many seconds (one claim serves a whole tick).
     Due: next_poll_at <= now, not paused, and no lease or an expired one (a crashed
     process's claims are taken over). PostgreSQL skips rows other claimers have locked
     (FOR UPDATE SKIP LOCKED); the conditional UPDATE makes SQLite exact within one process.
@@ -120,7 +127,7 @@ async def claim_due(
     """
     if limit <= 0:
         return []
-    pick = select(PolledJob.id, PolledJob.lease_owner).where(_due(now))
+    pick = select(PolledJob.id, PolledJob.lease_owner).where(_due(now, ahead))
     pick = pick.order_by(PolledJob.next_poll_at, PolledJob.id).limit(limit)
     if dialect(session) == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
@@ -131,7 +138,7 @@ async def claim_due(
     others = {row[0] for row in picked if row[1] is not None and row[1] != owner}
     stmt = (
         update(PolledJob)
-        .where(PolledJob.id.in_(ids), _due(now))
+        .where(PolledJob.id.in_(ids), _due(now, ahead))
         .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
         .returning(*_CLAIM_COLUMNS)
         .execution_options(synchronize_session=False)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -303,3 +304,15 @@ class SeenRequest(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ChannelPace(Base):
+    """When the next message may go to one Slack channel, shared by every replica.
+
+    Epoch seconds, not a timestamp column: the pacer only adds and compares, once per message.
+    """
+
+    __tablename__ = "drs_slack_pace"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)

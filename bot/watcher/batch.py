@@ -24,6 +24,9 @@ from bot.watcher.policy import decide
 from bot.watcher.state import Decision, PolicyConfig
 
 W = TypeVar("W", Watch, WatchView)
+# Under load (the previous write began less than two of these ago), a write waits this long for
+# more polls to join it: a few transactions a second instead of one per handful of polls.
+LINGER_SECONDS = 0.05
 Plan = tuple[W, Told, Decision]
 
 
@@ -103,6 +106,7 @@ class GroupWriter:
         self._write = write
         self._pending: list[Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        self._last_write: float | None = None  # loop time the previous write began
 
     async def record(self, claim: Claim, poll: Poll) -> Recorded:
         future: asyncio.Future[Recorded | None] = asyncio.get_running_loop().create_future()
@@ -116,8 +120,14 @@ class GroupWriter:
         return recorded
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while self._pending:
-            await asyncio.sleep(0)  # let polls finishing in this loop turn join the batch
+            busy = (
+                self._last_write is not None and loop.time() - self._last_write < 2 * LINGER_SECONDS
+            )
+            # Polls finishing in this loop turn (or, under load, within the linger) join.
+            await asyncio.sleep(LINGER_SECONDS if busy else 0)
+            self._last_write = loop.time()
             batch, self._pending = self._pending, []
             try:
                 results = await self._write(batch)

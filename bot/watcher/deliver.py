@@ -18,6 +18,7 @@ from bot import home
 from bot.domain.states import EndState, WatchState
 from bot.domain.watching import Observation, Told, WatchFacts
 from bot.errors import DestinationGone, SlackError
+from bot.lanes import background
 from bot.logs import log_context
 from bot.render.cards import watch_card
 from bot.render.catalog import language_of
@@ -241,11 +242,14 @@ async def deliver_plans(
         try:
             home_rt = await rt.for_workspace(watch.team_id, watch.enterprise_id)  # its token
             delivery = WatchDelivery(home_rt, watch, job, obs=obs, now=now, config=config, tx=tx)
-            with log_context(
-                job_id=job.job_id,
-                watch_id=watch.id,
-                team=watch.team_id,
-                channel=watch.channel_id,
+            with (
+                log_context(
+                    job_id=job.job_id,
+                    watch_id=watch.id,
+                    team=watch.team_id,
+                    channel=watch.channel_id,
+                ),
+                background(),  # behind people's own answers in the channel's Slack queue
             ):
                 result = await delivery.run(told, decision)
         except Exception as exc:  # one watch's trouble leaves the others untouched

@@ -39,7 +39,11 @@ from bot.watcher.stats import SweepStats
 log = logging.getLogger(__name__)
 
 SWEEP_WINDOW_SECONDS = 30.0  # a busy sweep returns after this long (stats reach the log)
-RECLAIM_SECONDS = 0.2  # while polls are in flight, look for newly due jobs this often
+# One claim takes what falls due within this (polled up to this early; the schedule keeps its
+# grid: next = due + interval), and while polls are in flight the sweep claims again this often.
+# One claim transaction a tick, not one per finished poll: the fixed cost of a sweep.
+CLAIM_AHEAD_SECONDS = 1.0
+HOUSEKEEP_SECONDS = 5.0  # the expiry pass (and, while idle, job naming) at most this often
 
 
 class Sweeper:
@@ -78,6 +82,7 @@ class Sweeper:
         self._chunk = max(1, min(self.batch, self.concurrency) // 2)
         self._finished = SweepStats()
         self._current: SweepStats | None = None
+        self._housekept: float | None = None  # monotonic time of the last expiry pass
 
     @property
     def totals(self) -> SweepStats:
@@ -107,9 +112,11 @@ class Sweeper:
         try:
             async with self.keeper.running():
                 await self._sweep(stats)
-                if not self._draining:
+                housekeeping = self._housekeeping_due()
+                if not self._draining and housekeeping:
                     await self._expiry_pass(stats)
-            if not self._draining:
+            # Naming follows polling (a job polled now may be named now); idle, it waits too.
+            if not self._draining and (housekeeping or stats.claimed):
                 await name_jobs(
                     self.rt,
                     self.writer,
@@ -131,6 +138,13 @@ class Sweeper:
             log.debug("sweep: %s", stats)
         return stats
 
+    def _housekeeping_due(self) -> bool:
+        now = self.rt.clock.monotonic()
+        if self._housekept is not None and now - self._housekept < HOUSEKEEP_SECONDS:
+            return False
+        self._housekept = now
+        return True
+
     async def _sweep(self, stats: SweepStats) -> None:
         mine: set[asyncio.Task[None]] = set()
         deadline = self.rt.clock.monotonic() + SWEEP_WINDOW_SECONDS
@@ -138,14 +152,16 @@ class Sweeper:
             more_due = await self._fill(mine, stats)
             if not mine:
                 break  # nothing due, nothing in flight: idle until the next tick
-            # While more is due, wait for room; otherwise look again soon for jobs falling
-            # due while slow polls are still in flight.
+            # While more is due, wait for room; otherwise for the polls in flight, claiming
+            # again a window later if slow polls are still running (the next tick does else).
             done, _ = await asyncio.wait(
                 mine,
-                timeout=None if more_due else RECLAIM_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED,
+                timeout=None if more_due else CLAIM_AHEAD_SECONDS,
+                return_when=asyncio.FIRST_COMPLETED if more_due else asyncio.ALL_COMPLETED,
             )
             mine -= done
+            if not more_due and not mine:
+                break
         if mine:  # wait, not gather: a cancelled sweep leaves its jobs to finish
             await asyncio.wait(mine)
 
@@ -154,7 +170,7 @@ class Sweeper:
         # No more in hand than the recent pace polls within an interval: the rest stays free
         room = self.pace.claimable() - len(mine)
         if room < self._chunk and mine:
-            return False
+            return True  # not looked: wait for room, not for every poll in flight
         claims = await self._claim(stats, limit=room)
         for claim, slot in claims:
             task = asyncio.create_task(self._job(claim, stats, slot))
@@ -184,6 +200,7 @@ class Sweeper:
                 now=self.rt.clock.now(),
                 lease_seconds=self.lease_seconds,
                 limit=self.pacer.cap(limit),
+                ahead=CLAIM_AHEAD_SECONDS,
             )
         funded = await self.pacer.fund(claims)  # the DRS budget: one send slot per job
         self.keeper.hold(claim.id for claim, _ in funded)
