@@ -10,21 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import make_engine
 from bot.store.migrate import current_revision
-from tests.store.migrations import to_revision
+from tests.store.migrations import LIVE_JOB, LIVE_WATCH, to_revision
 
 REVISION = "0005_channel_settings"
 
-_JOB = text(
-    "INSERT INTO drs_polled_jobs (project_id, job_id, query_type, language,"
-    " consecutive_failures, paused, created_at)"
-    " VALUES ('p', 'j', '', 'en-us', 0, false, CURRENT_TIMESTAMP)"
-)
-_WATCH = text(
-    "INSERT INTO drs_watches (polled_job_id, team_id, channel_id, thread_key, requested_by,"
-    " joined_by, created_at, expires_at, state, job_type, language, told, updated_at)"
-    " VALUES (1, 'T', 'C', '', 'U', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'active', '',"
-    " 'en-us', '{}', CURRENT_TIMESTAMP)"
-)
 _SETTING = text(
     "INSERT INTO drs_channel_settings (team_id, channel_id, language, region, updated_by,"
     " updated_at) VALUES ('T', 'C', :language, NULL, 'U', CURRENT_TIMESTAMP)"
@@ -37,8 +26,8 @@ async def _migrate_with_data(url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(to_revision("0004_template_uploads"))
-            await conn.execute(_JOB)
-            await conn.execute(_WATCH)
+            await conn.execute(LIVE_JOB)
+            await conn.execute(LIVE_WATCH)
         async with engine.begin() as conn:
             await conn.run_sync(to_revision(REVISION))
             watches = [tuple(r) for r in await conn.execute(_WATCHES)]

@@ -10,22 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import make_engine
 from bot.store.migrate import current_revision
-from tests.store.migrations import to_revision
+from tests.store.migrations import LIVE_JOB, LIVE_WATCH, to_revision
 
 REVISION = "0004_template_uploads"
 
 
-_JOB = text(
-    "INSERT INTO drs_polled_jobs (project_id, job_id, query_type, language,"
-    " consecutive_failures, paused, created_at)"
-    " VALUES ('p', 'j', '', 'en-us', 0, false, CURRENT_TIMESTAMP)"
-)
-_WATCH = text(
-    "INSERT INTO drs_watches (polled_job_id, team_id, channel_id, thread_key, requested_by,"
-    " joined_by, created_at, expires_at, state, job_type, language, told, updated_at)"
-    " VALUES (1, 'T', 'C', '', 'U', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'active', '',"
-    " 'en-us', '{}', CURRENT_TIMESTAMP)"
-)
 _UPLOAD = text(
     "INSERT INTO drs_template_uploads (event_key, file_id, team_id, channel_id, job_id,"
     " file_name, user_id, state, owner, created_at, updated_at)"
@@ -39,8 +28,8 @@ async def _migrate_with_data(url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(to_revision("0002"))
-            await conn.execute(_JOB)
-            await conn.execute(_WATCH)
+            await conn.execute(LIVE_JOB)
+            await conn.execute(LIVE_WATCH)
         async with engine.begin() as conn:
             await conn.run_sync(to_revision(REVISION))
             watches = [
