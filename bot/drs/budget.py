@@ -80,16 +80,20 @@ class Budget:
     def _fresh_spares(self, now: float) -> None:
         self._spare = [s for s in self._spare if now - s <= pacing.LATE]
 
-    async def reserve(self, want: int) -> list[float]:
-        """Up to `want` slots (spares first); fewer, or none, when the budget is spent."""
+    async def reserve(self, want: int, source: SlotSource | None = None) -> list[float]:
+        """Up to `want` slots (spares first); fewer, or none, when the budget is spent.
+
+        `source`: the schedule within a transaction the caller has open (the sweep's claim),
+        saving a round trip; not under this process's lock, which a request waiting for the
+        schedule in a transaction of its own may hold (the compare-and-set keeps it exact)."""
         if want <= 0:
             return []
         now = self._now()
         self._fresh_spares(now)
         taken, self._spare = self._spare[:want], self._spare[want:]
         if len(taken) < want:
-            async with self._lock:
-                more, self._none_before = await self._source.take(
+            async with contextlib.nullcontext() if source is not None else self._lock:
+                more, self._none_before = await (source or self._source).take(
                     now=self._now(),
                     want=want - len(taken),
                     max_rps=self.max_rps,
