@@ -40,6 +40,11 @@ class Pacer:
             return room
         return max(0, min(room, budget.claim_cap, self.concurrency - in_hand))
 
+    def chunk(self, chunk: int) -> int:
+        """The smallest claim worth a transaction: `chunk`, or all the budget allows if less."""
+        budget = self.rt.budget
+        return chunk if budget is None else min(chunk, budget.claim_cap)
+
     async def fund(self, session: AsyncSession, claims: list[Claim]) -> list[Funded]:
         """A slot for each claim that gets one (earliest due first); the rest released. In the
         claim's own transaction: one round trip for the claim and its slots."""

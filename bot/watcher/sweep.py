@@ -183,7 +183,7 @@ class Sweeper:
         """Claim jobs for the room left in the batch; returns whether more may be due."""
         # No more in hand than the recent pace polls within an interval: the rest stays free
         room = self.pacer.cap(self.pace.claimable() - len(mine), in_hand=len(self._querying))
-        if room < self._chunk and mine:
+        if room < self.pacer.chunk(self._chunk) and mine:
             return True  # not looked: wait for room, not for every poll in flight
         claimed, claims = await self._claim(stats, limit=room)
         for claim, slot in claims:
