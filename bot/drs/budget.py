@@ -68,14 +68,23 @@ class Budget:
         return self.clock.now().timestamp()
 
     @property
+    def full_cap(self) -> int:
+        """What the whole budget sends within the horizon."""
+        return max(1, math.ceil(pacing.rate(self.max_rps) * self.horizon) + 1)
+
+    @property
     def claim_cap(self) -> int:
-        """The most jobs worth claiming at once: what the whole budget sends within the horizon,
-        or none while the schedule is known to have no slot to give."""
+        """The most jobs worth claiming now: the slots the schedule may have come to since it
+        was last found spent (none while it is known to have none), at most `full_cap`.
+
+        When watches need more than the budget, claims wait for slots to accrue rather than
+        claim a batch a slot at a time and release the rest."""
         now = self._now()
         self._fresh_spares(now)
         if now < self._none_before and not self._spare:
             return 0
-        return max(1, math.ceil(pacing.rate(self.max_rps) * self.horizon) + 1)
+        accrued = math.floor((now - self._none_before) * pacing.rate(self.max_rps)) + 1
+        return min(self.full_cap, max(accrued, len(self._spare)))
 
     def _fresh_spares(self, now: float) -> None:
         self._spare = [s for s in self._spare if now - s <= pacing.LATE]

@@ -43,7 +43,7 @@ class Pacer:
     def chunk(self, chunk: int) -> int:
         """The smallest claim worth a transaction: `chunk`, or all the budget allows if less."""
         budget = self.rt.budget
-        return chunk if budget is None else min(chunk, budget.claim_cap)
+        return chunk if budget is None else min(chunk, budget.full_cap)
 
     async def fund(self, session: AsyncSession, claims: list[Claim]) -> list[Funded]:
         """A slot for each claim that gets one (earliest due first); the rest released. In the
