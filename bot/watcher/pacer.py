@@ -1,9 +1,9 @@
 """The sweep's side of the DRS request budget: claims sized by the slots granted, one per job.
 
-Claim first (nothing due, no slot spent), then reserve one slot per claimed job in one round
-trip; jobs beyond the slots granted are released at once, still due, for whichever replica has
-budget next. Claims are earliest-due first, so when watches need more than the budget every
-watch waits its turn and every interval stretches evenly.
+Claim first (nothing due, no slot spent), then reserve one slot per claimed job in the same
+transaction; jobs beyond the slots granted are released at once, still due, for whichever
+replica has budget next. Claims are earliest-due first, so when watches need more than the
+budget every watch waits its turn and every interval stretches evenly.
 """
 
 from __future__ import annotations
