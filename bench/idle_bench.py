@@ -60,7 +60,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 def bot_env(drs_url: str, slack_url: str, db: Path, port: int) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k in ("PATH", "HOME", "LANG", "TMPDIR", "DRS_MAX_RPS")
+    }
     return {
         **keep,
         "SLACK_BOT_TOKEN": BOT_TOKEN,

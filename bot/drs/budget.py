@@ -68,28 +68,41 @@ class Budget:
         return self.clock.now().timestamp()
 
     @property
+    def full_cap(self) -> int:
+        """What the whole budget sends within the horizon."""
+        return max(1, math.ceil(pacing.rate(self.max_rps) * self.horizon) + 1)
+
+    @property
     def claim_cap(self) -> int:
-        """The most jobs worth claiming at once: what the whole budget sends within the horizon,
-        or none while the schedule is known to have no slot to give."""
+        """The most jobs worth claiming now: the slots the schedule may have come to since it
+        was last found spent (none while it is known to have none), at most `full_cap`.
+
+        When watches need more than the budget, claims wait for slots to accrue rather than
+        claim a batch a slot at a time and release the rest."""
         now = self._now()
         self._fresh_spares(now)
         if now < self._none_before and not self._spare:
             return 0
-        return max(1, math.ceil(pacing.rate(self.max_rps) * self.horizon) + 1)
+        accrued = math.floor((now - self._none_before) * pacing.rate(self.max_rps)) + 1
+        return min(self.full_cap, max(accrued, len(self._spare)))
 
     def _fresh_spares(self, now: float) -> None:
         self._spare = [s for s in self._spare if now - s <= pacing.LATE]
 
-    async def reserve(self, want: int) -> list[float]:
-        """Up to `want` slots (spares first); fewer, or none, when the budget is spent."""
+    async def reserve(self, want: int, source: SlotSource | None = None) -> list[float]:
+        """Up to `want` slots (spares first); fewer, or none, when the budget is spent.
+
+        `source`: the schedule within a transaction the caller has open (the sweep's claim),
+        saving a round trip; not under this process's lock, which a request waiting for the
+        schedule in a transaction of its own may hold (the compare-and-set keeps it exact)."""
         if want <= 0:
             return []
         now = self._now()
         self._fresh_spares(now)
         taken, self._spare = self._spare[:want], self._spare[want:]
         if len(taken) < want:
-            async with self._lock:
-                more, self._none_before = await self._source.take(
+            async with contextlib.nullcontext() if source is not None else self._lock:
+                more, self._none_before = await (source or self._source).take(
                     now=self._now(),
                     want=want - len(taken),
                     max_rps=self.max_rps,

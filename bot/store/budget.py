@@ -185,3 +185,18 @@ class BudgetLedger:
     async def unlock_on_start(self, key_hash: str, *, now: float) -> bool:
         async with self._begin() as session:
             return await unlock_on_start(session, key_hash=key_hash, now=now)
+
+
+class SessionSlots:
+    """The schedule within a transaction already open (the sweep takes slots as it claims)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def take(
+        self, *, now: float, want: int, max_rps: float, horizon: float
+    ) -> tuple[list[float], float]:
+        return await take_slots(self._session, now=now, want=want, max_rps=max_rps, horizon=horizon)
+
+    async def throttled(self, *, now: float, retry_after: float | None) -> None:
+        await note_throttle(self._session, now=now, retry_after=retry_after)

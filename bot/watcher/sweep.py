@@ -9,6 +9,7 @@ await. Nothing here raises out of `poll_once`: failures are logged and counted.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from bot.watcher.batch import (
     GroupWriter,
     Pending,
     Plan,
+    Poll,
     Recorded,
     observation,
     plan_deliveries,
@@ -70,10 +72,12 @@ class Sweeper:
         # Short leases, renewed while held: a dead replica's jobs move on within an interval.
         self.keeper = LeaseKeeper(self.writer.begin, runtime, self.lease_seconds)
         self.pace = PollPace(self.concurrency, self.interval, cap=self.batch)
-        self.pacer = Pacer(runtime, self.writer)
+        self.pacer = Pacer(runtime, self.writer, concurrency=self.concurrency)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._draining = False
         self._active = 0
+        self._querying: set[int] = set()  # claimed jobs whose DRS query has not finished
+        self._room = asyncio.Event()  # set as each query finishes
         self._quiet = asyncio.Event()
         self._quiet.set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -154,30 +158,47 @@ class Sweeper:
                 break  # nothing due, nothing in flight: idle until the next tick
             # While more is due, wait for room; otherwise for the polls in flight, claiming
             # again a window later if slow polls are still running (the next tick does else).
-            done, _ = await asyncio.wait(
-                mine,
-                timeout=None if more_due else CLAIM_AHEAD_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED if more_due else asyncio.ALL_COMPLETED,
-            )
+            if more_due:
+                done = await self._wait_for_room(mine)
+            else:
+                done, _ = await asyncio.wait(mine, timeout=CLAIM_AHEAD_SECONDS)
             mine -= done
             if not more_due and not mine:
                 break
         if mine:  # wait, not gather: a cancelled sweep leaves its jobs to finish
             await asyncio.wait(mine)
 
+    async def _wait_for_room(self, mine: set[asyncio.Task[None]]) -> set[asyncio.Task[None]]:
+        """Until a job finishes or a query does (its write may linger): room to claim again."""
+        self._room.clear()
+        waiter = asyncio.ensure_future(self._room_wait())
+        done, _ = await asyncio.wait(mine | {waiter}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        return done & mine
+
+    async def _room_wait(self) -> None:
+        await self._room.wait()
+
     async def _fill(self, mine: set[asyncio.Task[None]], stats: SweepStats) -> bool:
         """Claim jobs for the room left in the batch; returns whether more may be due."""
         # No more in hand than the recent pace polls within an interval: the rest stays free
-        room = self.pace.claimable() - len(mine)
-        if room < self._chunk and mine:
+        room = self.pacer.cap(self.pace.claimable() - len(mine), in_hand=len(self._querying))
+        if room < self.pacer.chunk(self._chunk) and mine:
             return True  # not looked: wait for room, not for every poll in flight
-        claims = await self._claim(stats, limit=room)
+        claimed, claims = await self._claim(stats, limit=room)
         for claim, slot in claims:
+            self._querying.add(claim.id)
             task = asyncio.create_task(self._job(claim, stats, slot))
+            task.add_done_callback(functools.partial(self._queried, claim.id))
             mine.add(task)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return len(claims) == room
+        # A full claim (even one the budget funded only in part): more may be due
+        return claimed == room
+
+    def _queried(self, polled_job_id: int, _: object = None) -> None:
+        self._querying.discard(polled_job_id)
+        self._room.set()
 
     async def drain(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Stop claiming; let in-flight jobs finish (cancelled after `timeout`; leases released)."""
@@ -192,29 +213,39 @@ class Sweeper:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _claim(self, stats: SweepStats, *, limit: int) -> list[Funded]:
+    async def _claim(self, stats: SweepStats, *, limit: int) -> tuple[int, list[Funded]]:
+        """How many jobs were claimed, and those funded (the rest went back, still due)."""
+        if limit <= 0:
+            return 0, []
         async with self.writer.begin() as session:
             claims = await leases.claim_due(
                 session,
                 owner=self.rt.owner,
                 now=self.rt.clock.now(),
                 lease_seconds=self.lease_seconds,
-                limit=self.pacer.cap(limit),
+                limit=limit,
                 ahead=CLAIM_AHEAD_SECONDS,
             )
-        funded = await self.pacer.fund(claims)  # the DRS budget: one send slot per job
+            funded = await self.pacer.fund(session, claims)  # the DRS budget: a slot per job
         self.keeper.hold(claim.id for claim, _ in funded)
         stats.claimed += len(funded)
         self.rt.metrics.claimed([claim for claim, _ in funded], now=self.rt.clock.now())
-        return funded
+        return len(claims), funded
 
     async def _job(self, claim: Claim, stats: SweepStats, slot: float | None = None) -> None:
         release = True
         try:
-            async with self._sem:
-                await self.pacer.wait(slot)
-                with log_context(job_id=claim.job_id), self.pacer.ticket(slot):
-                    release = await self._poll_and_deliver(claim, stats)
+            with log_context(job_id=claim.job_id):
+                # Only the DRS query holds a place among the polls in flight: the write (which
+                # lingers to group polls) and any delivery follow outside it
+                try:
+                    async with self._sem:
+                        await self.pacer.wait(slot)
+                        with self.pacer.ticket(slot):
+                            poll = await self._query(claim, stats)
+                finally:
+                    self._queried(claim.id)
+                release = await self._record_and_deliver(claim, poll, stats)
         except leases.LeaseLost:
             stats.lost += 1
             self.rt.metrics.leases_lost.inc()
@@ -242,8 +273,7 @@ class Sweeper:
         except Exception as exc:  # the lease then simply expires
             log.warning("could not release lease %s: %s", polled_job_id, type(exc).__name__)
 
-    async def _poll_and_deliver(self, claim: Claim, stats: SweepStats) -> bool:
-        """Returns whether the lease still needs releasing."""
+    async def _query(self, claim: Claim, stats: SweepStats) -> Poll:
         started = self.rt.clock.monotonic()
         poll = await query_in_region(self.rt.regions, claim, self.retry)
         self.pace.observe(self.rt.clock.monotonic() - started)
@@ -251,6 +281,10 @@ class Sweeper:
             stats.polled += 1
         else:
             stats.failed += 1
+        return poll
+
+    async def _record_and_deliver(self, claim: Claim, poll: Poll, stats: SweepStats) -> bool:
+        """Returns whether the lease still needs releasing."""
         recorded = await self._recorder.record(claim, poll)
         if not recorded.plans:
             return False  # released in the same write

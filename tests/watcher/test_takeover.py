@@ -91,8 +91,8 @@ async def test_a_replica_claims_no_more_than_it_polls_in_an_interval(world: Worl
         assert rt is not None and isinstance(rt.clock, FakeClock)
         for job in jobs:
             await add_watch(h, job.job_id)
-        one = Sweeper(rt, concurrency=1, batch=64)
-        one.pace.observe(INTERVAL / 2)  # lately each poll took half an interval: two fit
+        one = Sweeper(rt, concurrency=2, batch=64)
+        one.pace.observe(INTERVAL)  # lately each poll took an interval: two in flight fit
         h.simulator.faults.latency = 1.0  # real seconds, so its polls are still in flight
         sweep = asyncio.create_task(one.poll_once())
         async with asyncio.timeout(10):
