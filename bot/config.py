@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     iam_domain: str | None = None
     iam_endpoint: str | None = None
     # DRS requests a second, all replicas together (the gateway's limit is ~200/s per API)
-    drs_max_rps: float = Field(default=20.0, gt=0, le=1000)
+    drs_max_rps: float = Field(default=50.0, gt=0, le=1000)
 
     # Network: proxies for Slack, DRS and IAM
     https_proxy: SecretStr | None = None
