@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from alembic import command
 from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.migrate import alembic_config
+from bot.store.db import make_engine
+from bot.store.migrate import alembic_config, current_revision
 
 # One polled job with one active watch, as every revision since 0004 holds them: the rows a
 # migration must keep.
@@ -33,3 +35,38 @@ def to_revision(revision: str, *, down: bool = False) -> Callable[[Connection], 
         (command.downgrade if down else command.upgrade)(cfg, revision)
 
     return run
+
+
+LIVE_ROWS = text(
+    "SELECT w.requested_by, w.state, j.job_id FROM drs_watches w"
+    " JOIN drs_polled_jobs j ON j.id = w.polled_job_id"
+)
+KEPT = [("U", "active", "j")]
+
+
+async def keeps_live_watch(
+    url: str,
+    revision: str,
+    *,
+    previous: str = "0004_template_uploads",
+    check: Callable[[AsyncEngine], Awaitable[None]] | None = None,
+) -> None:
+    """Upgrade a `previous` database holding a live watch to `revision`, run `check` on the new
+    schema, downgrade again: the watch and its job are there before and after each step."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to_revision(previous))
+            await conn.execute(LIVE_JOB)
+            await conn.execute(LIVE_WATCH)
+        async with engine.begin() as conn:
+            await conn.run_sync(to_revision(revision))
+            assert [tuple(r) for r in await conn.execute(LIVE_ROWS)] == KEPT
+        assert await current_revision(engine) == revision
+        if check is not None:
+            await check(engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(to_revision(previous, down=True))
+            assert [tuple(r) for r in await conn.execute(LIVE_ROWS)] == KEPT
+    finally:
+        await engine.dispose()

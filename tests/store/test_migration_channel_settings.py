@@ -7,10 +7,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.db import make_engine
-from bot.store.migrate import current_revision
-from tests.store.migrations import LIVE_JOB, LIVE_WATCH, to_revision
+from tests.store.migrations import keeps_live_watch
 
 REVISION = "0005_channel_settings"
 
@@ -18,38 +17,24 @@ _SETTING = text(
     "INSERT INTO drs_channel_settings (team_id, channel_id, language, region, updated_by,"
     " updated_at) VALUES ('T', 'C', :language, NULL, 'U', CURRENT_TIMESTAMP)"
 )
-_WATCHES = text("SELECT requested_by, state, language FROM drs_watches")
 
 
-async def _migrate_with_data(url: str) -> None:
-    engine = make_engine(url)
-    try:
+async def _one_setting_per_channel(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(_SETTING, {"language": "zh-cn"})
+        languages = [tuple(r) for r in await conn.execute(text("SELECT language FROM drs_watches"))]
+    assert languages == [("en-us",)]  # a watch made before keeps its language
+    with pytest.raises(IntegrityError):  # one row per channel
         async with engine.begin() as conn:
-            await conn.run_sync(to_revision("0004_template_uploads"))
-            await conn.execute(LIVE_JOB)
-            await conn.execute(LIVE_WATCH)
-        async with engine.begin() as conn:
-            await conn.run_sync(to_revision(REVISION))
-            watches = [tuple(r) for r in await conn.execute(_WATCHES)]
-            await conn.execute(_SETTING, {"language": "zh-cn"})
-        assert watches == [("U", "active", "en-us")]
-        assert await current_revision(engine) == REVISION
-        with pytest.raises(IntegrityError):  # one row per channel
-            async with engine.begin() as conn:
-                await conn.execute(_SETTING, {"language": "en-us"})
-        async with engine.begin() as conn:
-            await conn.run_sync(to_revision("0004_template_uploads", down=True))
-            kept = [tuple(r) for r in await conn.execute(_WATCHES)]
-        assert kept == [("U", "active", "en-us")]
-    finally:
-        await engine.dispose()
+            await conn.execute(_SETTING, {"language": "en-us"})
 
 
 async def test_sqlite_0004_database_upgrades_and_keeps_its_watches(tmp_path: object) -> None:
-    await _migrate_with_data(f"sqlite:///{tmp_path}/old.sqlite3")
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    await keeps_live_watch(url, REVISION, check=_one_setting_per_channel)
 
 
 async def test_postgres_0004_database_upgrades_and_keeps_its_watches(
     empty_pg_url: Callable[..., str],
 ) -> None:
-    await _migrate_with_data(empty_pg_url())
+    await keeps_live_watch(empty_pg_url(), REVISION, check=_one_setting_per_channel)

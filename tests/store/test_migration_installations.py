@@ -9,14 +9,11 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.db import make_engine
-from bot.store.migrate import current_revision
-from tests.store.migrations import LIVE_JOB, LIVE_WATCH, to_revision
+from tests.store.migrations import keeps_live_watch
 
 REVISION = "0007_installations"
-
-_WATCHES = text("SELECT requested_by, state FROM drs_watches")
 
 
 def _installation(team: str, *, rotated: bool) -> Installation:
@@ -35,10 +32,10 @@ def _installation(team: str, *, rotated: bool) -> Installation:
     )
 
 
-async def _stores_work(engine: object) -> None:
+async def _stores_work(engine: AsyncEngine) -> None:
     """slack_sdk's own async stores read and write the migrated tables on our engine."""
-    installations = AsyncSQLAlchemyInstallationStore(client_id="111.222", engine=engine)  # type: ignore[arg-type]
-    states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=60, engine=engine)  # type: ignore[arg-type]
+    installations = AsyncSQLAlchemyInstallationStore(client_id="111.222", engine=engine)
+    states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=60, engine=engine)
     await installations.async_save(_installation("T1", rotated=True))
     found = await installations.async_find_installation(enterprise_id="E1", team_id="T1")
     assert found is not None and found.bot_token == "xoxb-T1"
@@ -49,35 +46,19 @@ async def _stores_work(engine: object) -> None:
     assert await states.async_consume(state) and not await states.async_consume(state)
 
 
-async def _migrate_with_data(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(to_revision("0004_template_uploads"))
-            await conn.execute(LIVE_JOB)
-            await conn.execute(LIVE_WATCH)
-        async with engine.begin() as conn:
-            await conn.run_sync(to_revision(REVISION))
-            rows = await conn.execute(
-                text("SELECT requested_by, state, enterprise_id FROM drs_watches")
-            )
-            watches = [tuple(r) for r in rows]
-        assert watches == [("U", "active", None)]
-        assert await current_revision(engine) == REVISION
-        await _stores_work(engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(to_revision("0004_template_uploads", down=True))
-            kept = [tuple(r) for r in await conn.execute(_WATCHES)]
-        assert kept == [("U", "active")]
-    finally:
-        await engine.dispose()
+async def _new_tables_and_column(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        rows = await conn.execute(text("SELECT requested_by, enterprise_id FROM drs_watches"))
+        assert [tuple(r) for r in rows] == [("U", None)]
+    await _stores_work(engine)
 
 
 async def test_sqlite_0004_database_upgrades_and_keeps_its_watches(tmp_path: object) -> None:
-    await _migrate_with_data(f"sqlite:///{tmp_path}/old.sqlite3")
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    await keeps_live_watch(url, REVISION, check=_new_tables_and_column)
 
 
 async def test_postgres_0004_database_upgrades_and_keeps_its_watches(
     empty_pg_url: Callable[..., str],
 ) -> None:
-    await _migrate_with_data(empty_pg_url())
+    await keeps_live_watch(empty_pg_url(), REVISION, check=_new_tables_and_column)
