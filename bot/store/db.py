@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from bot.errors import ConfigError
+from bot.store import sqlite_driver
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     normalized = normalize_url(url)
     parsed = make_url(normalized)
     if parsed.get_backend_name() == "sqlite":
-        options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+        # One trip to aiosqlite's thread per statement (bot.store.sqlite_driver)
+        options: dict[str, Any] = {
+            "connect_args": {"timeout": SQLITE_BUSY_SECONDS},
+            "module": sqlite_driver.dbapi(),
+        }
         if parsed.database in (None, "", ":memory:"):
             # One shared connection, or every checkout would see its own empty database.
             options["poolclass"] = StaticPool
