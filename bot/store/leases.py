@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    BindParameter,
     Boolean,
-    ColumnElement,
+    Integer,
     Table,
+    Text,
     and_,
     bindparam,
     case,
@@ -33,29 +35,51 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import (
+    cast as cast_as,
+)
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.dml import Update
 
 from bot.domain.progress import Progress
 from bot.errors import StoreError
 from bot.store.models import PolledJob, Watch
-from bot.store.rows import Claim, PolledState, PollRecord, WatchView, apply_poll, observed_values
+from bot.store.rows import (
+    Claim,
+    PolledState,
+    PollRecord,
+    WatchView,
+    apply_poll,
+    observed_values,
+    told_from_text,
+)
 from bot.store.sql import ACTIVE, dialect
 
 T = TypeVar("T")
 
-_STATE_COLUMNS = [getattr(PolledJob, name) for name in PolledState.__slots__]
+# The hot path runs Core statements on the session's connection: no ORM compile or row loading.
+_JOBS = cast(Table, PolledJob.__table__)
+_WATCHES = cast(Table, Watch.__table__)
+_STATE_COLUMNS = [_JOBS.c[name] for name in PolledState.__slots__]
 # Everything a poll writes (the key and the job ID never change).
 _WRITTEN = [name for name in PolledState.__slots__ if name not in ("id", "job_id")]
-_VIEW_COLUMNS = [getattr(Watch, name) for name in WatchView.__slots__]
+# `told` as its stored text: parsed through a cache (`told_from_text`), not on every read
+_VIEW_COLUMNS = [
+    cast_as(_WATCHES.c.told, Text) if name == "told" else _WATCHES.c[name]
+    for name in WatchView.__slots__
+]
+_TOLD = WatchView.__slots__.index("told")
 _CLAIM_COLUMNS = (
-    PolledJob.id,
-    PolledJob.job_id,
-    PolledJob.query_type,
-    PolledJob.language,
-    PolledJob.next_poll_at,
-    PolledJob.consecutive_failures,
-    PolledJob.project_id,
-    PolledJob.region,
+    _JOBS.c.id,
+    _JOBS.c.job_id,
+    _JOBS.c.query_type,
+    _JOBS.c.language,
+    _JOBS.c.next_poll_at,
+    _JOBS.c.consecutive_failures,
+    _JOBS.c.project_id,
+    _JOBS.c.region,
 )
 
 
@@ -65,6 +89,14 @@ def _claim(row: Any, *, took_over: bool) -> Claim:
     return Claim(
         pk, job_id, query_type, language, due_at, failures, project_id, region, took_over=took_over
     )
+
+
+async def _execute(
+    session: AsyncSession, statement: Executable, parameters: dict[str, Any] | None = None
+) -> CursorResult[*tuple[Any, ...]]:
+    """A Core statement on the session's connection, in its transaction."""
+    connection = await session.connection()
+    return await connection.execute(statement, parameters)
 
 
 class LeaseLost(StoreError):
@@ -91,21 +123,35 @@ class Writer:
             yield await stack.enter_async_context(self._sessions.begin())
 
 
-def _unleased(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        PolledJob.lease_owner.is_(None),
-        PolledJob.lease_expires_at.is_(None),
-        PolledJob.lease_expires_at <= now,
-    )
+def _now_param(name: str) -> BindParameter[datetime]:
+    return bindparam(name, type_=_JOBS.c.next_poll_at.type)
 
 
-def _due(now: datetime, ahead: float = 0.0) -> ColumnElement[bool]:
-    return and_(
-        PolledJob.next_poll_at.is_not(None),
-        PolledJob.next_poll_at <= now + timedelta(seconds=ahead),
-        PolledJob.paused.is_(False),
-        _unleased(now),
-    )
+# Claims are built once, with parameters (they run many times a second under load):
+# due by `due_by` (now, or a little ahead), not paused, and no lease or one expired by `now`.
+_DUE = and_(
+    _JOBS.c.next_poll_at.is_not(None),
+    _JOBS.c.next_poll_at <= _now_param("due_by"),
+    _JOBS.c.paused.is_(False),
+    or_(
+        _JOBS.c.lease_owner.is_(None),
+        _JOBS.c.lease_expires_at.is_(None),
+        _JOBS.c.lease_expires_at <= _now_param("now"),
+    ),
+)
+_PICK = (
+    select(_JOBS.c.id, _JOBS.c.lease_owner)
+    .where(_DUE)
+    .order_by(_JOBS.c.next_poll_at, _JOBS.c.id)
+    .limit(bindparam("pick_limit", type_=Integer))
+)
+_PICK_LOCKING = _PICK.with_for_update(skip_locked=True)  # PostgreSQL: skip others' picks
+_TAKE = (
+    update(_JOBS)
+    .where(_JOBS.c.id.in_(bindparam("picked", expanding=True)), _DUE)
+    .values(lease_owner=bindparam("owner"), lease_expires_at=_now_param("until"))
+    .returning(*_CLAIM_COLUMNS)
+)
 
 
 async def claim_due(
@@ -127,44 +173,37 @@ async def claim_due(
     """
     if limit <= 0:
         return []
-    pick = select(PolledJob.id, PolledJob.lease_owner).where(_due(now, ahead))
-    pick = pick.order_by(PolledJob.next_poll_at, PolledJob.id).limit(limit)
-    if dialect(session) == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    picked = (await session.execute(pick)).all()
+    due = {"now": now, "due_by": now + timedelta(seconds=ahead)}
+    pick = _PICK_LOCKING if dialect(session) == "postgresql" else _PICK
+    picked = (await _execute(session, pick, {**due, "pick_limit": limit})).all()
     if not picked:
         return []
     ids = [row[0] for row in picked]
     others = {row[0] for row in picked if row[1] is not None and row[1] != owner}
-    stmt = (
-        update(PolledJob)
-        .where(PolledJob.id.in_(ids), _due(now, ahead))
-        .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
-        .returning(*_CLAIM_COLUMNS)
-        .execution_options(synchronize_session=False)
-    )
-    claims = [_claim(row, took_over=row[0] in others) for row in await session.execute(stmt)]
+    until = now + timedelta(seconds=lease_seconds)
+    taken = await _execute(session, _TAKE, {**due, "picked": ids, "owner": owner, "until": until})
+    claims = [_claim(row, took_over=row[0] in others) for row in taken]
     return sorted(claims, key=lambda c: (c.due_at or now, c.id))
 
 
 async def release_lease(session: AsyncSession, *, polled_job_id: int, owner: str) -> None:
     """Give the lease back (only when `owner` still holds it)."""
-    await session.execute(
-        update(PolledJob)
-        .where(PolledJob.id == polled_job_id, PolledJob.lease_owner == owner)
-        .values(lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
+    await _execute(
+        session,
+        update(_JOBS)
+        .where(_JOBS.c.id == polled_job_id, _JOBS.c.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None),
     )
 
 
 async def release_leases(session: AsyncSession, *, ids: Sequence[int], owner: str) -> None:
     """Give back several leases at once (claimed, then left unpolled: no budget for them)."""
     if ids:
-        await session.execute(
-            update(PolledJob)
-            .where(PolledJob.id.in_(list(ids)), PolledJob.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
+        await _execute(
+            session,
+            update(_JOBS)
+            .where(_JOBS.c.id.in_(list(ids)), _JOBS.c.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None),
         )
 
 
@@ -205,7 +244,7 @@ async def take_lease(
 async def polled_state(session: AsyncSession, *, polled_job_id: int) -> PolledState | None:
     """One job's stored polling state (no lock: for reading what is known without polling)."""
     row = (
-        await session.execute(select(*_STATE_COLUMNS).where(PolledJob.id == polled_job_id))
+        await _execute(session, select(*_STATE_COLUMNS).where(_JOBS.c.id == polled_job_id))
     ).first()
     return PolledState(*row) if row is not None else None
 
@@ -216,10 +255,10 @@ async def leased_states(
     """The states of the jobs among `ids` still leased to `owner`; PostgreSQL locks them."""
     if not ids:
         return {}
-    stmt = select(*_STATE_COLUMNS).where(PolledJob.id.in_(ids), PolledJob.lease_owner == owner)
+    stmt = select(*_STATE_COLUMNS).where(_JOBS.c.id.in_(ids), _JOBS.c.lease_owner == owner)
     if dialect(session) == "postgresql":
         stmt = stmt.with_for_update()
-    result = await session.execute(stmt)
+    result = await _execute(session, stmt)
     return {row.id: PolledState(*row) for row in result}
 
 
@@ -232,47 +271,82 @@ async def watch_views(
         return found
     stmt = (
         select(*_VIEW_COLUMNS)
-        .where(Watch.polled_job_id.in_(list(found)), Watch.state == ACTIVE)
-        .order_by(Watch.id)
+        .where(_WATCHES.c.polled_job_id.in_(list(found)), _WATCHES.c.state == ACTIVE)
+        .order_by(_WATCHES.c.id)
     )
-    for row in await session.execute(stmt):
-        view = WatchView(*row)
+    for row in await _execute(session, stmt):
+        values = list(row)
+        values[_TOLD] = told_from_text(values[_TOLD])
+        view = WatchView(*values)
         found[view.polled_job_id].append(view)
     return found
 
 
-async def save_states(
-    session: AsyncSession, *, owner: str, states: Iterable[PolledState], release: set[int]
-) -> None:
-    """Write many states in one executemany; give back the leases of the `release` ids."""
-    params = []
-    for state in states:
-        values = {name: getattr(state, name) for name in _WRITTEN}
-        keep = state.id not in release
-        values.update(b_id=state.id, b_owner=owner, keep_lease=keep)
-        values["lease_owner"] = owner if keep else None
-        params.append(values)
-    if not params:
-        return
-    table = cast(Table, PolledJob.__table__)
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.lease_owner == bindparam("b_owner"))
+def _save_statement(columns: Sequence[str]) -> Update:
+    """UPDATE of `columns` (and the lease) of one leased job, for an executemany."""
+    return (
+        update(_JOBS)
+        .where(_JOBS.c.id == bindparam("b_id"), _JOBS.c.lease_owner == bindparam("b_owner"))
         .values(
             {
-                **{name: bindparam(name, type_=table.c[name].type) for name in _WRITTEN},
-                "lease_owner": bindparam("lease_owner", type_=table.c.lease_owner.type),
+                **{name: bindparam(name, type_=_JOBS.c[name].type) for name in columns},
+                "lease_owner": bindparam("lease_owner", type_=_JOBS.c.lease_owner.type),
                 # kept leases keep their expiry; released ones lose it
                 "lease_expires_at": case(
-                    (bindparam("keep_lease", type_=Boolean), table.c.lease_expires_at),
+                    (bindparam("keep_lease", type_=Boolean), _JOBS.c.lease_expires_at),
                     else_=null(),
                 ),
             }
         )
     )
+
+
+# What a poll that saw nothing new changes: most polls. Fewer columns to convert and write.
+_SEEN_AGAIN = ("observed_at", "last_seen_at", "next_poll_at")
+_KEPT_WHEN_SEEN_AGAIN = [name for name in _WRITTEN if name not in _SEEN_AGAIN]
+_SAVE_ALL = _save_statement(_WRITTEN)
+_SAVE_SEEN_AGAIN = _save_statement(_SEEN_AGAIN)
+
+
+def _seen_again(before: PolledState | None, after: PolledState) -> bool:
+    """Whether `after` differs from `before` in `_SEEN_AGAIN`'s columns only."""
+    return before is not None and all(
+        getattr(before, name) == getattr(after, name) for name in _KEPT_WHEN_SEEN_AGAIN
+    )
+
+
+async def save_states(
+    session: AsyncSession,
+    *,
+    owner: str,
+    states: Iterable[PolledState],
+    release: set[int],
+    before: Mapping[int, PolledState] | None = None,
+) -> None:
+    """Write many states (one executemany for each shape); give back the leases of `release`.
+
+    With `before` (the stored states), a state that only moved its poll times writes just those.
+    """
+    full: list[dict[str, Any]] = []
+    slim: list[dict[str, Any]] = []
+    for state in states:
+        keep = state.id not in release
+        lease = {
+            "b_id": state.id,
+            "b_owner": owner,
+            "keep_lease": keep,
+            "lease_owner": owner if keep else None,
+        }
+        if before is not None and _seen_again(before.get(state.id), state):
+            slim.append({name: getattr(state, name) for name in _SEEN_AGAIN} | lease)
+        else:
+            full.append({name: getattr(state, name) for name in _WRITTEN} | lease)
     # Core, on the session's connection: an executemany, not the ORM's bulk-update mode
     connection = await session.connection()
-    await connection.execute(stmt, params)
+    if full:
+        await connection.execute(_SAVE_ALL, full)
+    if slim:
+        await connection.execute(_SAVE_SEEN_AGAIN, slim)
 
 
 async def record_polls(
@@ -296,7 +370,7 @@ async def record_polls(
     views = await watch_views(session, polled_job_ids=list(after))
     done = {i: (state, plan(state, views[i])) for i, state in after.items()}
     release = {i for i, (_, plans) in done.items() if not plans}
-    await save_states(session, owner=owner, states=after.values(), release=release)
+    await save_states(session, owner=owner, states=after.values(), release=release, before=before)
     return done
 
 

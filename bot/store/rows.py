@@ -7,11 +7,13 @@ the polls. The functions here compute a job's new columns; `leases` stores them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from bot.domain.progress import Phase, Progress, derive_phase
+from bot.domain.watching import Told
 from bot.store.models import stored_progress
 
 _ERROR_KIND_MAX = 64
@@ -83,7 +85,7 @@ class WatchView:
     id: int
     polled_job_id: int
     card_ts: str | None
-    told: dict[str, Any]
+    told: Told  # read from the stored JSON with `told_from_text`
     created_at: datetime
     expires_at: datetime
     requested_by: str
@@ -92,6 +94,30 @@ class WatchView:
     channel_id: str
     thread_key: str  # "" for the channel itself
     uploaded_file: str | None = None  # the file uploaded from Slack that started it
+
+
+_TOLD_CACHE_SIZE = 4096
+_told_cache: dict[str, Told] = {}
+
+
+def told_from_text(text: str | None) -> Told:
+    """A watch's stored `told` JSON as a `Told`, parsed once per distinct text.
+
+    The sweep reads every polled watch's `told` on every poll and it rarely changes; `Told` is
+    immutable, so one parsed value serves every read of the same text.
+    """
+    if text is None:
+        return Told()
+    told = _told_cache.get(text)
+    if told is None:
+        try:
+            told = Told.from_dict(json.loads(text))
+        except ValueError:  # not JSON at all: as for any other unreadable value
+            told = Told()
+        if len(_told_cache) >= _TOLD_CACHE_SIZE:
+            _told_cache.clear()
+        _told_cache[text] = told
+    return told
 
 
 def changed(before: PolledState, progress: Progress) -> bool:

@@ -80,6 +80,8 @@ def broadcasts_final(watch: Watch | WatchView, siblings: Sequence[Watch | WatchV
 
 
 def told_of(watch: Watch | WatchView) -> Told:
+    if isinstance(watch.told, Told):  # a WatchView's, parsed when read
+        return watch.told
     return Told.from_dict(watch.told)
 
 
