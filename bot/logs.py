@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import IO, Any
@@ -33,15 +32,26 @@ _CONTEXT: ContextVar[Mapping[str, object]] = ContextVar(
 )
 
 
-@contextmanager
-def log_context(**fields: object) -> Iterator[None]:
-    """Within the block (and tasks started in it), JSON lines carry `fields` (None ones skipped)."""
-    known = {name: value for name, value in fields.items() if value not in (None, "")}
-    token = _CONTEXT.set({**_CONTEXT.get(), **known})
-    try:
-        yield
-    finally:
-        _CONTEXT.reset(token)
+class log_context:
+    """Within the block (and tasks started in it), JSON lines carry `fields` (None ones skipped).
+
+    A small class rather than a generator-based context manager: the sweep enters one per poll.
+    """
+
+    __slots__ = ("_fields", "_token")
+
+    def __init__(self, **fields: object) -> None:
+        self._fields = fields
+        self._token: Token[Mapping[str, object]] | None = None
+
+    def __enter__(self) -> None:
+        known = {name: value for name, value in self._fields.items() if value not in (None, "")}
+        self._token = _CONTEXT.set({**_CONTEXT.get(), **known})
+
+    def __exit__(self, *_: object) -> None:
+        if self._token is not None:
+            _CONTEXT.reset(self._token)
+            self._token = None
 
 
 def start_log_context(**fields: object) -> None:

@@ -26,7 +26,7 @@ from bot.watcher.state import Decision, PolicyConfig
 W = TypeVar("W", Watch, WatchView)
 # Under load (the previous write began less than two of these ago), a write waits this long for
 # more polls to join it: a few transactions a second instead of one per handful of polls.
-LINGER_SECONDS = 0.05
+LINGER_SECONDS = 0.25
 Plan = tuple[W, Told, Decision]
 
 

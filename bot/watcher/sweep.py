@@ -151,15 +151,16 @@ class Sweeper:
 
     async def _sweep(self, stats: SweepStats) -> None:
         mine: set[asyncio.Task[None]] = set()
+        finished: list[asyncio.Task[None]] = []  # jobs of `mine` done since the last look
         deadline = self.rt.clock.monotonic() + SWEEP_WINDOW_SECONDS
         while not self._draining and self.rt.clock.monotonic() < deadline:
-            more_due = await self._fill(mine, stats)
+            more_due = await self._fill(mine, finished, stats)
             if not mine:
                 break  # nothing due, nothing in flight: idle until the next tick
             # While more is due, wait for room; otherwise for the polls in flight, claiming
             # again a window later if slow polls are still running (the next tick does else).
             if more_due:
-                done = await self._wait_for_room(mine)
+                done = await self._wait_for_room(finished)
             else:
                 done, _ = await asyncio.wait(mine, timeout=CLAIM_AHEAD_SECONDS)
             mine -= done
@@ -168,18 +169,25 @@ class Sweeper:
         if mine:  # wait, not gather: a cancelled sweep leaves its jobs to finish
             await asyncio.wait(mine)
 
-    async def _wait_for_room(self, mine: set[asyncio.Task[None]]) -> set[asyncio.Task[None]]:
-        """Until a job finishes or a query does (its write may linger): room to claim again."""
+    async def _wait_for_room(self, finished: list[asyncio.Task[None]]) -> set[asyncio.Task[None]]:
+        """Until a job finishes or a query does (its write may linger): room to claim again.
+
+        The event is set as each query and each job ends (`_queried`); finished jobs are
+        collected by their done callbacks, so nothing here walks every task in flight.
+        """
         self._room.clear()
-        waiter = asyncio.ensure_future(self._room_wait())
-        done, _ = await asyncio.wait(mine | {waiter}, return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
-        return done & mine
+        if not finished:
+            await self._room.wait()
+        done = set(finished)
+        finished.clear()
+        return done
 
-    async def _room_wait(self) -> None:
-        await self._room.wait()
-
-    async def _fill(self, mine: set[asyncio.Task[None]], stats: SweepStats) -> bool:
+    async def _fill(
+        self,
+        mine: set[asyncio.Task[None]],
+        finished: list[asyncio.Task[None]],
+        stats: SweepStats,
+    ) -> bool:
         """Claim jobs for the room left in the batch; returns whether more may be due."""
         # No more in hand than the recent pace polls within an interval: the rest stays free
         room = self.pacer.cap(self.pace.claimable() - len(mine), in_hand=len(self._querying))
@@ -189,6 +197,7 @@ class Sweeper:
         for claim, slot in claims:
             self._querying.add(claim.id)
             task = asyncio.create_task(self._job(claim, stats, slot))
+            task.add_done_callback(finished.append)
             task.add_done_callback(functools.partial(self._queried, claim.id))
             mine.add(task)
             self._tasks.add(task)
