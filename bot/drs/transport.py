@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
 from bot.errors import (
     DrsConnectionRefused,
@@ -52,6 +54,34 @@ async def _read_capped(response: aiohttp.ClientResponse, cap: int | None) -> byt
     return b"".join(parts)
 
 
+def is_invalid_name(host: str) -> bool:
+    """True for `invalid` and names under it, which RFC 6761 (6.4) reserves as never existing."""
+    name = host.rstrip(".").lower()
+    return name == "invalid" or name.endswith(".invalid")
+
+
+class InvalidNamesResolver(AbstractResolver):
+    """Says "no such host" at once for `.invalid` names (RFC 6761: resolver libraries SHOULD),
+    as the same gaierror a real NXDOMAIN raises; every other name goes to `names`.
+
+    Without this, a machine with no DNS server answers such a name "try again later"
+    (EAI_AGAIN), and a typo in DRS_ENDPOINT would look like a passing outage.
+    """
+
+    def __init__(self, names: AbstractResolver) -> None:
+        self._names = names
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if is_invalid_name(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"{host}: no such name (RFC 6761)")
+        return await self._names.resolve(host, port, family)
+
+    async def close(self) -> None:
+        pass  # `names` belongs to whoever made it
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests through one aiohttp session; responses are read whole (small JSON)."""
 
@@ -61,8 +91,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         max_connections: int = 100,
         keepalive_seconds: float = 30.0,
         proxies: Proxies | None = None,
+        resolver: AbstractResolver | None = None,
     ) -> None:
+        """`resolver` answers names outside `.invalid` (getaddrinfo in a thread when None);
+        the caller closes it."""
         self._max_connections = max_connections
+        self._resolver = resolver
+        self._own_resolver: AbstractResolver | None = None
         # Explicit rather than aiohttp's trust_env, which would also read ~/.netrc.
         self._proxies = proxies or Proxies()
         self._keepalive = keepalive_seconds
@@ -70,8 +105,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
+        names = self._resolver
+        if names is None:
+            # aiohttp's default unless aiodns is installed, whose errors drop getaddrinfo's
+            # errno: error_from_transport needs it to tell "no such host" from "try later".
+            names = self._own_resolver = ThreadedResolver()
         connector = aiohttp.TCPConnector(
-            limit=self._max_connections, keepalive_timeout=self._keepalive, ssl=self._ssl
+            limit=self._max_connections,
+            keepalive_timeout=self._keepalive,
+            ssl=self._ssl,
+            resolver=InvalidNamesResolver(names),
         )
         # cookies would leak between callers; the DRS API sets none that matter
         self._session = aiohttp.ClientSession(
@@ -127,6 +170,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._own_resolver is not None:
+            await self._own_resolver.close()
+            self._own_resolver = None
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -18,7 +18,7 @@ from bot.render.views import card_view
 from bot.runtime import Runtime
 from bot.slack.config_command import Config
 from bot.slack.languages import reader_language
-from bot.slack.posting import Place, Say
+from bot.slack.posting import Place, Say, channel_of, forget_channel
 from bot.store import channels
 from bot.store.lookups import list_active_watches
 
@@ -44,6 +44,7 @@ async def configure(rt: Runtime, place: Place, command: Config, *, say: Say) -> 
                 user_id=place.user_id,
                 now=rt.clock.now(),
             )
+        forget_channel(place)
         lang = await reader_language(rt, place)
         await say(region_set(command.value, command_name=rt.command, lang=lang))
     else:
@@ -51,10 +52,12 @@ async def configure(rt: Runtime, place: Place, command: Config, *, say: Say) -> 
 
 
 async def _show(rt: Runtime, place: Place, *, say: Say) -> None:
-    async with rt.sessions() as session:
-        found = await channels.channel_settings(
-            session, team_id=place.team_id, channel_id=place.channel_id
-        )
+    found = await channel_of(rt, place)  # read already for the asker's language, most often
+    if found is None:  # the database could not say: asked again, its error is not "nothing set"
+        async with rt.sessions() as session:
+            found = await channels.channel_settings(
+                session, team_id=place.team_id, channel_id=place.channel_id
+            )
     answer = channel_settings_message(
         language=found.language,
         region=found.region,
@@ -80,6 +83,7 @@ async def _set_language(rt: Runtime, place: Place, language: Language, *, say: S
         switched = await channels.switch_active_watches(
             session, team_id=place.team_id, channel_id=place.channel_id, language=language, now=now
         )
+    forget_channel(place)
     await say(language_set(language, switched=switched, command_name=rt.command))
     if switched:
         await _redraw_cards(rt, place, language)

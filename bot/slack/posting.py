@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DestinationGone, SlackError
@@ -13,6 +14,7 @@ from bot.render import answers
 from bot.render.message import Message
 from bot.runtime import Runtime
 from bot.store import repo
+from bot.store.channels import ChannelSettings, channel_settings
 from bot.store.models import Watch
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,31 @@ class Place:
     channel_id: str
     user_id: str
     thread_ts: str | None = None  # None: the channel itself (slash commands); else a thread
+    # This request's read of the channel's `config` row (channel_of): one read per request.
+    memo: dict[str, ChannelSettings | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+
+async def channel_of(rt: Runtime, place: Place) -> ChannelSettings | None:
+    """The channel's `config` settings, read once per request and kept on `place`; None when
+    the database cannot say (an answer in the defaults beats no answer)."""
+    if "channel" not in place.memo:
+        found = None
+        try:
+            async with rt.sessions() as session:
+                found = await channel_settings(
+                    session, team_id=place.team_id, channel_id=place.channel_id
+                )
+        except SQLAlchemyError as exc:
+            log.warning("channel %s: settings not read: %s", place.channel_id, type(exc).__name__)
+        place.memo["channel"] = found
+    return place.memo["channel"]
+
+
+def forget_channel(place: Place) -> None:
+    """After `config` changed the row: the next `channel_of` reads it again."""
+    place.memo.pop("channel", None)
 
 
 async def permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:

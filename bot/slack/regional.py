@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.access.rules import Action
 from bot.domain.commands import Language
 from bot.domain.progress import Progress
@@ -16,8 +14,7 @@ from bot.render import answers
 from bot.render.catalog import language_of
 from bot.runtime import Runtime
 from bot.slack.guard import permitted
-from bot.slack.posting import Place, Say
-from bot.store.channels import channel_settings
+from bot.slack.posting import Place, Say, channel_of
 from bot.store.regions import regions_of_job
 
 log = logging.getLogger(__name__)
@@ -28,15 +25,8 @@ Asker = tuple[Place, Action]  # who asks to do what: checked again in the job's 
 
 async def channel_region(rt: Runtime, place: Place) -> str | None:
     """The channel's default region (`config region`), when it is one this process serves."""
-    try:
-        async with rt.sessions() as session:
-            found = await channel_settings(
-                session, team_id=place.team_id, channel_id=place.channel_id
-            )
-    except SQLAlchemyError as exc:
-        log.warning("channel %s: region not read: %s", place.channel_id, type(exc).__name__)
-        return None
-    if found.region and rt.regions.known(found.region):
+    found = await channel_of(rt, place)
+    if found and found.region and rt.regions.known(found.region):
         return found.region
     return None
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from aiohttp import web
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.clock import FakeClock, SystemClock
 from bot.config import load_settings
@@ -27,6 +28,7 @@ from bot.errors import (
     DrsError,
     DrsRejected,
     DrsTimeout,
+    DrsUnavailable,
     Endpoint,
     HostNotFound,
     NotDrs,
@@ -155,8 +157,11 @@ async def serve() -> AsyncIterator[Callable[[web.Response | None], AsyncIterator
         await runner.cleanup()
 
 
-def client_for(url: str, endpoint: Endpoint, *, timeout: float = 5.0) -> DrsClient:
-    http = httpx.AsyncClient(base_url=url, transport=AiohttpTransport(), timeout=timeout)
+def client_for(
+    url: str, endpoint: Endpoint, *, timeout: float = 5.0, resolver: AbstractResolver | None = None
+) -> DrsClient:
+    transport = AiohttpTransport(resolver=resolver)
+    http = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout)
     return DrsClient(http, project_id=PROJECT, retry=NO_RETRY, endpoint=endpoint)
 
 
@@ -186,6 +191,56 @@ async def test_unknown_host_refused_and_timeout_are_three_messages_naming_host_a
     assert silent[7:] in messages[2] and "DRS_ENDPOINT" in messages[2]
     assert [RETRY_HINT in m.lower() for m in messages] == [False, False, True]
     assert [e.retryable for e in errors] == [False, False, True]
+
+
+class FailingResolver(AbstractResolver):
+    """Fails every name as getaddrinfo does with `errno` (what aiohttp's resolver raises)."""
+
+    def __init__(self, errno: int, said: str) -> None:
+        self.errno, self.said, self.asked = errno, said, list[str]()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        self.asked.append(host)
+        raise socket.gaierror(self.errno, self.said)
+
+    async def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("errno", "said", "expected", "message"),
+    [
+        (socket.EAI_NONAME, "Name or service not known", HostNotFound, "No such host"),
+        (socket.EAI_AGAIN, "Temporary failure in name resolution", DrsUnavailable, "for now"),
+    ],
+    ids=["nxdomain", "try-again"],
+)
+async def test_no_such_name_is_no_such_host_and_try_again_is_retryable(
+    errno: int, said: str, expected: type[DrsError], message: str
+) -> None:
+    resolver = FailingResolver(errno, said)
+    region = Endpoint("drs.xx-nowhere-1.example.com", "DRS_REGION", region="xx-nowhere-1")
+    error = await raised(
+        client_for("http://drs.xx-nowhere-1.example.com", region, resolver=resolver)
+    )
+    assert type(error) is expected and message in error.message
+    assert resolver.asked == ["drs.xx-nowhere-1.example.com"]
+    assert error.retryable is (expected is DrsUnavailable)
+    assert (RETRY_HINT in error.user_message()) is error.retryable
+    assert "drs.xx-nowhere-1.example.com" in error.user_message()
+
+
+@pytest.mark.parametrize("host", ["drs.nowhere.invalid", "DRS.Nowhere.INVALID.", "invalid"])
+async def test_invalid_names_are_no_such_host_without_asking_dns(host: str) -> None:
+    """RFC 6761: `.invalid` never exists, so it is no such host even where DNS cannot answer."""
+    resolver = FailingResolver(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    error = await raised(
+        client_for(f"http://{host}", Endpoint(host, "DRS_ENDPOINT"), resolver=resolver)
+    )
+    assert isinstance(error, HostNotFound) and not error.retryable
+    assert resolver.asked == []
 
 
 async def test_unknown_endpoint_host_from_settings_names_drs_endpoint() -> None:

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FakeClock
 from bot.runtime import Runtime
@@ -144,6 +145,33 @@ async def test_new_watches_take_the_channel_language_unless_lang_is_given(world:
                 (await session.execute(select(PolledJob.job_id, Watch.language).join(Watch))).all()
             )
         assert langs == {JOB_A: "zh-cn", other: "en-us"}
+
+
+async def test_one_watch_command_reads_the_channel_settings_once(world: World) -> None:
+    """Language for the reader, language for the watch, region: one read of the row (and one
+    for `config`, which shows the row in the reader's language)."""
+    async with live(world, [sim_job(JOB_A, parsing(10))]) as bot:
+        h, rt = bot.h, bot.h.runtime
+        assert rt is not None
+        h.slack.scopes.remove("users:read")  # no locale: the reader's language is the channel's
+        engine = rt.sessions.kw["bind"]
+        assert isinstance(engine, AsyncEngine)
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if "drs_channel_settings" in statement:
+                statements.append(statement)
+
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            await bot.slash(JOB_A, answered=False)
+            await card_stored(rt)
+            assert len(statements) == 1, statements
+            statements.clear()
+            assert "This channel's settings" in await bot.slash("config")  # shown, and its
+            assert len(statements) == 1, statements  # language too, from the one read
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", seen)
 
 
 async def test_config_shows_the_settings_and_bad_input_says_what_to_type(world: World) -> None:
