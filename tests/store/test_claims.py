@@ -146,3 +146,62 @@ async def test_two_concurrent_claimers_claim_each_of_1000_jobs_once_per_round(
                     next_poll_at=now + timedelta(seconds=30),
                 )
             )
+
+
+async def claims_of(
+    sessions: Sessions, owner: str, now: datetime, *, limit: int = 10, ahead: float = 0.0
+) -> list[tuple[int, bool]]:
+    async with sessions.begin() as s:
+        got = await leases.claim_due(
+            s, owner=owner, now=now, lease_seconds=60, limit=limit, ahead=ahead
+        )
+        return [(c.id, c.took_over) for c in got]
+
+
+async def lease(sessions: Sessions, ids: list[int], owner: str, until: datetime) -> None:
+    async with sessions.begin() as s:
+        await s.execute(
+            update(PolledJob)
+            .where(PolledJob.id.in_(ids))
+            .values(lease_owner=owner, lease_expires_at=until)
+        )
+
+
+async def test_ahead_claims_what_falls_due_within_it_earliest_first(db_sessions: Sessions) -> None:
+    after = [0.0, 5.0, 10.0, 10.000001, 60.0]
+    jobs = [(await add_jobs(db_sessions, 1, due=NOW + timedelta(seconds=s)))[0] for s in after]
+    now, one, five, ten, just_past, minute = NOW, *jobs
+    assert await claims_of(db_sessions, "a", now, ahead=10, limit=2) == [
+        (one, False),
+        (five, False),
+    ]
+    assert await claims_of(db_sessions, "a", now, ahead=10) == [(ten, False)]
+    assert await claims_of(db_sessions, "a", now, ahead=10) == []
+    assert await claims_of(db_sessions, "a", now + timedelta(microseconds=1), ahead=10) == [
+        (just_past, False)
+    ]
+    assert await claims_of(db_sessions, "a", now + timedelta(seconds=59)) == []  # no ahead
+    assert await claims_of(db_sessions, "a", now, ahead=60) == [(minute, False)]
+
+
+async def test_expired_leases_are_taken_over_and_live_ones_skipped(db_sessions: Sessions) -> None:
+    free, expired, at_now, own_expired, live, live_within_ahead = await add_jobs(db_sessions, 6)
+    await lease(db_sessions, [expired], "crashed", NOW - timedelta(seconds=1))
+    await lease(db_sessions, [at_now], "crashed", NOW)  # expires at `now`: expired
+    await lease(db_sessions, [own_expired], "me", NOW - timedelta(seconds=1))
+    await lease(db_sessions, [live], "alive", NOW + timedelta(minutes=5))
+    # Alive at `now`: claiming ahead moves when a job is due, never when a lease ends.
+    await lease(db_sessions, [live_within_ahead], "alive", NOW + timedelta(seconds=5))
+    got = await claims_of(db_sessions, "me", NOW, ahead=10, limit=3)
+    assert got == [(free, False), (expired, True), (at_now, True)]
+    assert await claims_of(db_sessions, "me", NOW, ahead=10) == [(own_expired, False)]
+    assert await claims_of(db_sessions, "me", NOW, ahead=10) == []
+    async with db_sessions() as s:
+        for pk in (free, expired, at_now, own_expired):
+            job = await s.get(PolledJob, pk)
+            assert job is not None
+            assert (job.lease_owner, job.lease_expires_at) == ("me", NOW + timedelta(seconds=60))
+        still = await s.get(PolledJob, live_within_ahead)
+        assert still is not None and still.lease_owner == "alive"
+    later = NOW + timedelta(seconds=5)
+    assert await claims_of(db_sessions, "other", later) == [(live_within_ahead, True)]

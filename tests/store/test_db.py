@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.exc import StatementError
 
 from bot.errors import ConfigError
 from bot.store.db import (
@@ -78,12 +79,117 @@ async def test_datetimes_round_trip_as_aware_utc(db_url: str) -> None:
         await engine.dispose()
 
 
-async def test_naive_datetimes_are_refused(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
+async def test_naive_datetimes_are_refused(db_url: str) -> None:
+    engine = make_engine(db_url)
     try:
         with pytest.raises(Exception, match="naive datetime"):
             async with make_sessionmaker(engine).begin() as s:
                 s.add(PolledJob(project_id="p", job_id="j", created_at=datetime(2026, 1, 1)))
+        # in a WHERE clause too (a Core statement's bound parameter)
+        with pytest.raises(StatementError, match="naive datetime given to the store"):
+            async with engine.connect() as conn:
+                naive = datetime(2026, 1, 1)
+                await conn.execute(select(PolledJob.id).where(PolledJob.next_poll_at <= naive))
+    finally:
+        await engine.dispose()
+
+
+async def test_sqlite_stores_utc_text_in_one_format(sqlite_url: str) -> None:
+    """'YYYY-MM-DD HH:MM:SS.ffffff' in UTC, always six digits: SQLite compares it as text."""
+    engine = make_engine(sqlite_url)
+    plus8 = timezone(timedelta(hours=8))
+    minus5 = timezone(timedelta(hours=-5, minutes=-30))
+    try:
+        async with make_sessionmaker(engine).begin() as s:
+            s.add(
+                PolledJob(
+                    project_id="p",
+                    job_id="j",
+                    created_at=datetime(2026, 1, 1, 20, 0, tzinfo=plus8),  # microsecond 0
+                    observed_at=datetime(2026, 1, 1, 12, 0, 1, 5, tzinfo=UTC),
+                    last_seen_at=datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=minus5),
+                    next_poll_at=None,
+                )
+            )
+        async with engine.connect() as conn:
+            raw = await conn.execute(
+                text(
+                    "SELECT created_at, observed_at, last_seen_at, next_poll_at"
+                    " FROM drs_polled_jobs"
+                )
+            )
+            assert tuple(raw.one()) == (
+                "2026-01-01 12:00:00.000000",
+                "2026-01-01 12:00:01.000005",
+                "2026-01-01 05:29:59.999999",
+                None,
+            )
+        async with make_sessionmaker(engine)() as s:
+            job = (await s.scalars(select(PolledJob))).one()
+        assert job.created_at == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+        assert job.last_seen_at == datetime(2026, 1, 1, 5, 29, 59, 999999, tzinfo=UTC)
+        for value in (job.created_at, job.observed_at, job.last_seen_at):
+            assert value is not None and value.tzinfo is UTC
+        assert job.next_poll_at is None
+    finally:
+        await engine.dispose()
+
+
+async def test_sqlite_reads_times_written_by_sql_as_aware_utc(sqlite_url: str) -> None:
+    """CURRENT_TIMESTAMP's 'YYYY-MM-DD HH:MM:SS', or a text that carries its own offset."""
+    engine = make_engine(sqlite_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO drs_polled_jobs (project_id, job_id, created_at, observed_at)"
+                    " VALUES ('p', 'j', CURRENT_TIMESTAMP, '2026-01-01 20:00:00.250000+08:00')"
+                )
+            )
+            written = (
+                await conn.execute(text("SELECT created_at FROM drs_polled_jobs"))
+            ).scalar_one()
+        assert len(written) == len("YYYY-MM-DD HH:MM:SS")
+        async with make_sessionmaker(engine)() as s:
+            job = (await s.scalars(select(PolledJob))).one()
+        assert job.created_at.tzinfo is UTC and job.created_at.microsecond == 0
+        assert abs(job.created_at - datetime.now(UTC)) < timedelta(minutes=1)
+        assert job.created_at == datetime.fromisoformat(written).replace(tzinfo=UTC)
+        assert job.observed_at == datetime(2026, 1, 1, 12, 0, 0, 250000, tzinfo=UTC)
+    finally:
+        await engine.dispose()
+
+
+async def test_time_comparisons_in_sql_select_the_right_rows(db_url: str) -> None:
+    engine = make_engine(db_url)
+    base = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    dues = {
+        "early": base - timedelta(days=1),
+        "exact": base,
+        "one_us_late": base + timedelta(microseconds=1),
+        "later": base + timedelta(seconds=1),
+        "much_later": base + timedelta(days=400),
+    }
+    try:
+        async with make_sessionmaker(engine).begin() as s:
+            for name, due in dues.items():
+                s.add(PolledJob(project_id="p", job_id=name, created_at=base, next_poll_at=due))
+
+        async def due_by(now: datetime) -> set[str]:
+            async with engine.connect() as conn:
+                got = await conn.execute(
+                    select(PolledJob.job_id).where(PolledJob.next_poll_at <= bindparam("now")),
+                    {"now": now},
+                )
+                return {row[0] for row in got}
+
+        assert await due_by(base) == {"early", "exact"}
+        assert await due_by(base + timedelta(microseconds=1)) == {"early", "exact", "one_us_late"}
+        # the same instant given in another zone
+        plus8 = timezone(timedelta(hours=8))
+        assert await due_by(base.astimezone(plus8)) == {"early", "exact"}
+        assert await due_by(base - timedelta(microseconds=1)) == {"early"}
+        assert await due_by(base + timedelta(days=399)) == set(dues) - {"much_later"}
     finally:
         await engine.dispose()
 
