@@ -8,6 +8,7 @@ write is running share the next write.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,9 +25,18 @@ from bot.watcher.policy import decide
 from bot.watcher.state import Decision, PolicyConfig
 
 W = TypeVar("W", Watch, WatchView)
-# Under load (the previous write began less than two of these ago), a write waits this long for
-# more polls to join it: a few transactions a second instead of one per handful of polls.
-LINGER_SECONDS = 0.25
+# While other polls are still in flight, a write waits a linger for them to join it: a few
+# transactions an interval instead of one per handful of polls. The sweep's linger is an eighth
+# of the poll interval, within these bounds.
+LINGER_SECONDS = (0.05, 1.0)
+
+
+def linger_for(interval: float) -> float:
+    """How long a write waits for more polls under load: a delivery waits at most this more."""
+    low, high = LINGER_SECONDS
+    return min(high, max(low, interval / 8))
+
+
 Plan = tuple[W, Told, Decision]
 
 
@@ -102,11 +112,23 @@ class GroupWriter:
     path (hundreds of polls a second on SQLite's single writer).
     """
 
-    def __init__(self, write: Callable[[list[Pending]], Awaitable[list[Recorded | None]]]):
+    def __init__(
+        self,
+        write: Callable[[list[Pending]], Awaitable[list[Recorded | None]]],
+        *,
+        linger: float = LINGER_SECONDS[0],
+        more_coming: Callable[[], bool] = lambda: True,
+    ) -> None:
         self._write = write
+        self.linger = linger
+        self._more_coming = more_coming
+        self._settled = asyncio.Event()  # set by `settled()`: nothing more in flight
         self._pending: list[Pending] = []
         self._writer: asyncio.Task[None] | None = None
-        self._last_write: float | None = None  # loop time the previous write began
+
+    def settled(self) -> None:
+        """Nothing more is in flight: a lingering write need not wait any longer."""
+        self._settled.set()
 
     async def record(self, claim: Claim, poll: Poll) -> Recorded:
         future: asyncio.Future[Recorded | None] = asyncio.get_running_loop().create_future()
@@ -120,14 +142,15 @@ class GroupWriter:
         return recorded
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         while self._pending:
-            busy = (
-                self._last_write is not None and loop.time() - self._last_write < 2 * LINGER_SECONDS
-            )
-            # Polls finishing in this loop turn (or, under load, within the linger) join.
-            await asyncio.sleep(LINGER_SECONDS if busy else 0)
-            self._last_write = loop.time()
+            # Polls finishing in this loop turn join; while more are in flight, those finishing
+            # within the linger too (or until the last of them, if sooner).
+            if self._more_coming():
+                self._settled.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._settled.wait(), self.linger)
+            else:
+                await asyncio.sleep(0)
             batch, self._pending = self._pending, []
             try:
                 results = await self._write(batch)

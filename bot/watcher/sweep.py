@@ -26,6 +26,7 @@ from bot.watcher.batch import (
     Plan,
     Poll,
     Recorded,
+    linger_for,
     observation,
     plan_deliveries,
     stored_observation,
@@ -81,7 +82,11 @@ class Sweeper:
         self._quiet = asyncio.Event()
         self._quiet.set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._recorder = GroupWriter(self._write)
+        self._recorder = GroupWriter(
+            self._write,
+            linger=linger_for(self.interval),
+            more_coming=lambda: bool(self._querying),  # polls in flight will want a write too
+        )
         # Claim in chunks: a claim transaction per finished poll would cost more than the polls.
         self._chunk = max(1, min(self.batch, self.concurrency) // 2)
         self._finished = SweepStats()
@@ -208,6 +213,8 @@ class Sweeper:
     def _queried(self, polled_job_id: int, _: object = None) -> None:
         self._querying.discard(polled_job_id)
         self._room.set()
+        if not self._querying:
+            self._recorder.settled()
 
     async def drain(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Stop claiming; let in-flight jobs finish (cancelled after `timeout`; leases released)."""
