@@ -14,8 +14,6 @@ import contextlib
 import contextvars
 import logging
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
@@ -42,11 +40,29 @@ class SlotSource(Protocol):
         """DRS throttled a request: slow every replica."""
 
 
-@dataclass
 class Ticket:
-    """The slot a job's poll was funded with; used by the first request that poll sends."""
+    """The slot a job's poll was funded with; used by the first request that poll sends.
 
-    slot: float | None
+    Entered (`Budget.ticket`), it is the ticket of the requests sent within the block; on leaving,
+    a slot no request used goes back to the budget. A small class: every poll enters one."""
+
+    __slots__ = ("_budget", "_token", "slot")
+
+    def __init__(self, slot: float | None, budget: Budget) -> None:
+        self.slot = slot
+        self._budget = budget
+        self._token: contextvars.Token[Ticket | None] | None = None
+
+    def __enter__(self) -> None:
+        self._token = _ticket.set(self)
+
+    def __exit__(self, *_: object) -> None:
+        if self._token is not None:
+            _ticket.reset(self._token)
+            self._token = None
+        if self.slot is not None:
+            self._budget.give_back([self.slot])
+            self.slot = None
 
 
 _ticket: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("drs_ticket", default=None)
@@ -123,17 +139,9 @@ class Budget:
             if delay > 0:
                 await self.clock.sleep(delay)
 
-    @contextlib.contextmanager
-    def ticket(self, slot: float | None) -> Iterator[None]:
+    def ticket(self, slot: float | None) -> Ticket:
         """Within the block, the first DRS request sent uses `slot` (unused, it is given back)."""
-        holder = Ticket(slot)
-        token = _ticket.set(holder)
-        try:
-            yield
-        finally:
-            _ticket.reset(token)
-            if holder.slot is not None:
-                self.give_back([holder.slot])
+        return Ticket(slot, self)
 
     async def acquire(self) -> None:
         """Wait for this request's slot: the ticket's, a spare, or a new one from the schedule."""

@@ -15,7 +15,7 @@ from bot.drs.keyguard import KeyGuard
 from bot.drs.metered import MeteredTransport
 from bot.drs.retry import DEFAULT, RetryPolicy
 from bot.drs.templates import TemplateClient
-from bot.drs.transport import AiohttpTransport
+from bot.drs.transport import AiohttpTransport, NoCookies
 from bot.errors import ConfigError, Endpoint
 from bot.proxy import Proxies
 
@@ -72,6 +72,7 @@ def build_auth(
     assert settings.iam_password is not None and iam_url is not None
     iam_http = httpx.AsyncClient(
         timeout=TIMEOUT,
+        cookies=NoCookies(),  # nothing kept between requests
         verify=True,
         transport=transport
         or AiohttpTransport(max_connections=4, proxies=Proxies.from_settings(settings)),
@@ -122,6 +123,7 @@ def build_drs_client(
         base_url=drs_url,
         auth=auth,
         timeout=TIMEOUT,
+        cookies=NoCookies(),  # nothing kept between requests
         verify=True,  # never turned off: credentials travel in these requests
         transport=_metered(
             transport

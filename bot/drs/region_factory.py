@@ -16,7 +16,7 @@ from bot.drs.factory import TIMEOUT, USER_AGENT, build_auth, build_drs_client
 from bot.drs.keyguard import KeyGuard
 from bot.drs.regions import Regions
 from bot.drs.retry import RetryPolicy
-from bot.drs.transport import AiohttpTransport
+from bot.drs.transport import AiohttpTransport, NoCookies
 from bot.errors import BotError, ConfigError, Endpoint
 from bot.proxy import Proxies
 
@@ -109,6 +109,7 @@ async def _discover(
     http = httpx.AsyncClient(
         auth=auth,
         timeout=TIMEOUT,
+        cookies=NoCookies(),  # nothing kept between requests
         verify=True,
         transport=transport
         or AiohttpTransport(max_connections=2, proxies=Proxies.from_settings(settings)),

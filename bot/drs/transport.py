@@ -11,6 +11,8 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import AsyncIterator
+from http.cookiejar import CookieJar
+from typing import Any
 
 import aiohttp
 import httpx
@@ -80,6 +82,18 @@ class InvalidNamesResolver(AbstractResolver):
 
     async def close(self) -> None:
         pass  # `names` belongs to whoever made it
+
+
+class NoCookies(CookieJar):
+    """A cookie jar that keeps nothing, for the DRS and IAM clients (`httpx.AsyncClient(cookies=)`).
+
+    The APIs set no cookie the bot needs, and one kept from a response would be sent with every
+    later request of that client. httpx hands every response to its jar; a jar that looks at
+    none also saves the header parsing that costs (most requests are the sweep's polls).
+    """
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):

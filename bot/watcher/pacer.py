@@ -9,7 +9,7 @@ budget every watch waits its turn and every interval stretches evenly.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,11 +62,8 @@ class Pacer:
         if self.rt.budget is not None:
             await self.rt.budget.wait_for(slot)
 
-    @contextlib.contextmanager
-    def ticket(self, slot: float | None) -> Iterator[None]:
+    def ticket(self, slot: float | None) -> AbstractContextManager[None]:
         """The job's first DRS request within the block goes out at `slot`."""
         if self.rt.budget is None or slot is None:
-            yield
-            return
-        with self.rt.budget.ticket(slot):
-            yield
+            return contextlib.nullcontext()
+        return self.rt.budget.ticket(slot)

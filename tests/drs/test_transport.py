@@ -88,3 +88,42 @@ def test_tls_verification_is_on() -> None:
     context = AiohttpTransport()._ssl
     assert context.verify_mode is ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+async def test_the_drs_client_keeps_no_cookie_a_response_sets() -> None:
+    """A cookie set by one answer is never sent with the next request (NoCookies jar)."""
+    from bot.config import load_settings
+    from bot.drs.factory import build_drs_client
+    from bot.drs.retry import NO_RETRY
+
+    sent_cookies: list[str | None] = []
+    job = "c7debc9c-8e09-4a5d-8dd6-cc44f78jb20r"
+
+    async def progress(request: web.Request) -> web.Response:
+        sent_cookies.append(request.headers.get("Cookie"))
+        response = web.json_response({"send_success": True, "parsed_success_number": "1"})
+        response.set_cookie("session", "from-the-gateway")
+        return response
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", progress)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    env = {
+        "DRS_ENDPOINT": f"http://127.0.0.1:{port}",
+        "DRS_PROJECT_ID": "0" * 32,
+        "DRS_AUTH_TOKEN": "token",
+    }
+    try:
+        client = build_drs_client(load_settings(env, drs=True), retry=NO_RETRY)
+        async with client:
+            first = await client.query(job)
+            second = await client.query(job)
+            assert len(client.http.cookies) == 0
+    finally:
+        await runner.cleanup()
+    assert first.parsed_success_number == second.parsed_success_number == 1
+    assert sent_cookies == [None, None]
