@@ -24,9 +24,8 @@ Funded = tuple[Claim, float | None]
 class Pacer:
     """Sizes the sweep's claims to the budget and hands each claimed job its send slot."""
 
-    def __init__(self, runtime: Runtime, writer: leases.Writer, *, concurrency: int) -> None:
+    def __init__(self, runtime: Runtime, *, concurrency: int) -> None:
         self.rt = runtime
-        self.writer = writer
         self.concurrency = concurrency
 
     def cap(self, room: int, *, in_hand: int) -> int:

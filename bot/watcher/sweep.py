@@ -73,7 +73,7 @@ class Sweeper:
         # Short leases, renewed while held: a dead replica's jobs move on within an interval.
         self.keeper = LeaseKeeper(self.writer.begin, runtime, self.lease_seconds)
         self.pace = PollPace(self.concurrency, self.interval, cap=self.batch)
-        self.pacer = Pacer(runtime, self.writer, concurrency=self.concurrency)
+        self.pacer = Pacer(runtime, concurrency=self.concurrency)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._draining = False
         self._active = 0
@@ -203,6 +203,7 @@ class Sweeper:
             self._querying.add(claim.id)
             task = asyncio.create_task(self._job(claim, stats, slot))
             task.add_done_callback(finished.append)
+            # also here: a job cancelled before it ran never reaches its own `_queried` call
             task.add_done_callback(functools.partial(self._queried, claim.id))
             mine.add(task)
             self._tasks.add(task)
